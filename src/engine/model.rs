@@ -1,0 +1,104 @@
+//! The [`Model`] trait: what the engine simulates.
+
+use super::{Grid, PathStreams};
+use crate::error::Result;
+
+/// A stochastic model the engine can simulate path by path.
+///
+/// A model emits a small fixed set of named observations (series) at every point of
+/// the grid: revenue, spending, a price level, ... The engine calls, for each path:
+///
+/// 1. [`init`](Model::init) once, which builds the path's state (drawing any
+///    uncertain parameters and taking its random generators from `streams`) and
+///    writes the observations at `t_0 = 0`;
+/// 2. [`step`](Model::step) for `k = 1..=steps`, which advances the state from
+///    `t_{k-1}` to `t_k` and writes the observations at `t_k`.
+///
+/// Everything that depends only on the grid (exact transition constants, schedules
+/// resolved to steps) belongs in the [`Plan`](Model::Plan), built once per run by
+/// [`plan`](Model::plan), so that `init` and `step` do no such work. The engine is
+/// generic over the model: calls are static, and `step` should neither allocate nor
+/// lock.
+///
+/// ```
+/// use outpace::engine::{Component, Grid, Model, PathRng, PathStreams, Simulation};
+/// use outpace::process::{Gbm, GbmStep, Process, Transition};
+///
+/// /// Revenue follows a GBM; spending grows at a fixed rate.
+/// struct Toy {
+///     revenue: Gbm,
+///     spending_growth: f64,
+/// }
+///
+/// struct ToyPlan {
+///     revenue: GbmStep,
+///     spending_factor: f64,
+/// }
+///
+/// struct ToyState {
+///     revenue: f64,
+///     spending: f64,
+///     rng: PathRng,
+/// }
+///
+/// const REVENUE: Component = Component::new(1);
+///
+/// impl Model for Toy {
+///     type Plan = ToyPlan;
+///     type State = ToyState;
+///
+///     fn series(&self) -> &[&'static str] {
+///         &["revenue", "spending"]
+///     }
+///
+///     fn plan(&self, grid: &Grid) -> outpace::Result<ToyPlan> {
+///         Ok(ToyPlan {
+///             revenue: self.revenue.transition(grid.dt())?,
+///             spending_factor: (self.spending_growth * grid.dt()).exp(),
+///         })
+///     }
+///
+///     fn init(&self, _plan: &ToyPlan, streams: &PathStreams, obs: &mut [f64]) -> ToyState {
+///         let state = ToyState { revenue: self.revenue.x0(), spending: 1.5, rng: streams.rng(REVENUE) };
+///         obs.copy_from_slice(&[state.revenue, state.spending]);
+///         state
+///     }
+///
+///     fn step(&self, plan: &ToyPlan, s: &mut ToyState, _k: usize, obs: &mut [f64]) {
+///         plan.revenue.step(&mut s.revenue, &mut s.rng);
+///         s.spending *= plan.spending_factor;
+///         obs.copy_from_slice(&[s.revenue, s.spending]);
+///     }
+/// }
+///
+/// let toy = Toy { revenue: Gbm::new(0.3, 0.2, 1.0)?, spending_growth: 0.05 };
+/// let result = Simulation::new(toy).paths(2_000).steps(40).dt(0.25).seed(7).run()?;
+/// let revenue = result.series("revenue").unwrap();
+/// assert!((revenue.mean(40) / (0.3f64 * 10.0).exp() - 1.0).abs() < 0.1);
+/// # Ok::<(), outpace::Error>(())
+/// ```
+pub trait Model: Sync {
+    /// Grid-dependent constants, computed once per run.
+    type Plan: Sync;
+    /// The state of one path, including its random generators.
+    type State: Send;
+
+    /// Names of the observations, in the order [`init`](Model::init) and
+    /// [`step`](Model::step) write them. Must be non-empty and unique.
+    fn series(&self) -> &[&'static str];
+
+    /// Precomputes what depends on the grid.
+    ///
+    /// # Errors
+    /// When the model cannot run on this grid (e.g. a schedule shorter than the
+    /// horizon, or a step too coarse for a parameter).
+    fn plan(&self, grid: &Grid) -> Result<Self::Plan>;
+
+    /// Starts a path: builds its state and writes the observations at time 0 into
+    /// `obs` (one value per series).
+    fn init(&self, plan: &Self::Plan, streams: &PathStreams, obs: &mut [f64]) -> Self::State;
+
+    /// Advances a path from point `k - 1` to point `k` (`k` runs from 1 to `steps`)
+    /// and writes the observations at point `k` into `obs`.
+    fn step(&self, plan: &Self::Plan, state: &mut Self::State, k: usize, obs: &mut [f64]);
+}

@@ -1,0 +1,336 @@
+//! What a simulation returns: per-step summaries of every series, per-path passage
+//! times, and (in paths mode) the full path matrices.
+
+use super::Grid;
+use crate::error::Result;
+use crate::stats::{Interval, Moments, QuantileSketch, wilson};
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// The quantile levels reported by default: P1, P5, P10, P25, P50, P75, P90, P95, P99.
+pub const STANDARD_QUANTILES: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub(crate) grid: Grid,
+    pub(crate) seed: u64,
+    pub(crate) paths: usize,
+    pub(crate) series: Vec<SeriesSummary>,
+    pub(crate) passages: Vec<PassageTimes>,
+    pub(crate) recorded: Option<RecordedPaths>,
+}
+
+impl Outcome {
+    /// The grid the run used.
+    pub fn grid(&self) -> &Grid {
+        &self.grid
+    }
+
+    /// The run seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Number of paths simulated.
+    pub fn paths(&self) -> usize {
+        self.paths
+    }
+
+    /// Summaries of every series, in the model's order.
+    pub fn all_series(&self) -> &[SeriesSummary] {
+        &self.series
+    }
+
+    /// The summary of one series by name.
+    pub fn series(&self, name: &str) -> Option<&SeriesSummary> {
+        self.series.iter().find(|s| s.name == name)
+    }
+
+    /// Passage times of every requested first-passage rule, in request order.
+    pub fn all_passages(&self) -> &[PassageTimes] {
+        &self.passages
+    }
+
+    /// Passage times of one rule by the name it was requested under.
+    pub fn passage(&self, name: &str) -> Option<&PassageTimes> {
+        self.passages.iter().find(|p| p.name == name)
+    }
+
+    /// The recorded paths, when the run was in paths mode.
+    pub fn recorded(&self) -> Option<&RecordedPaths> {
+        self.recorded.as_ref()
+    }
+}
+
+/// Summary statistics of one series at one point, over all paths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StepStats {
+    /// Number of paths.
+    pub count: u64,
+    /// Sample mean.
+    pub mean: f64,
+    /// Sample standard deviation (divisor `n - 1`).
+    pub std_dev: f64,
+    /// Standard error of the mean.
+    pub std_error: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl From<&Moments> for StepStats {
+    fn from(m: &Moments) -> Self {
+        StepStats {
+            count: m.count(),
+            mean: m.mean(),
+            std_dev: m.std_dev(),
+            std_error: m.std_error(),
+            min: m.min(),
+            max: m.max(),
+        }
+    }
+}
+
+/// Per-point statistics of one series, with quantile sketches when requested.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesSummary {
+    name: String,
+    stats: Vec<StepStats>,
+    sketches: Option<Vec<QuantileSketch>>,
+}
+
+impl SeriesSummary {
+    pub(crate) fn new(
+        name: String,
+        stats: Vec<StepStats>,
+        sketches: Option<Vec<QuantileSketch>>,
+    ) -> Self {
+        SeriesSummary {
+            name,
+            stats,
+            sketches,
+        }
+    }
+
+    /// The series name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of points (`steps + 1`).
+    pub fn points(&self) -> usize {
+        self.stats.len()
+    }
+
+    /// Statistics at every point.
+    pub fn stats(&self) -> &[StepStats] {
+        &self.stats
+    }
+
+    /// Mean at point `k`.
+    ///
+    /// # Panics
+    /// If `k > steps`.
+    pub fn mean(&self, k: usize) -> f64 {
+        self.stats[k].mean
+    }
+
+    /// Means at every point.
+    pub fn means(&self) -> Vec<f64> {
+        self.stats.iter().map(|s| s.mean).collect()
+    }
+
+    /// Whether quantiles were collected for this series.
+    pub fn has_quantiles(&self) -> bool {
+        self.sketches.is_some()
+    }
+
+    /// The sketch at point `k`, if quantiles were collected.
+    pub fn sketch(&self, k: usize) -> Option<&QuantileSketch> {
+        self.sketches.as_ref().and_then(|s| s.get(k))
+    }
+
+    /// Estimate of the `q`-quantile at point `k` (relative accuracy
+    /// [`RELATIVE_ACCURACY`](crate::stats::RELATIVE_ACCURACY)), or `None` if quantiles
+    /// were not collected or `q` is outside `[0, 1]`.
+    pub fn quantile(&self, k: usize, q: f64) -> Option<f64> {
+        self.sketch(k)?.quantile(q)
+    }
+
+    /// The `q`-quantile at every point: one band of a fan chart.
+    pub fn quantile_band(&self, q: f64) -> Option<Vec<f64>> {
+        let sketches = self.sketches.as_ref()?;
+        sketches.iter().map(|s| s.quantile(q)).collect()
+    }
+}
+
+/// Marker stored for a path that never passed.
+pub(crate) const CENSORED: u32 = u32::MAX;
+
+/// Passage times of one rule, one per path, with their distribution.
+///
+/// Times are point indices `k` (time `k dt`); a censored path (no passage within the
+/// horizon) is `None`, never the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageTimes {
+    name: String,
+    steps: usize,
+    times: Vec<u32>,
+}
+
+impl PassageTimes {
+    pub(crate) fn new(name: String, steps: usize, times: Vec<u32>) -> Self {
+        PassageTimes { name, steps, times }
+    }
+
+    /// The name the rule was requested under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of steps in the horizon.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Number of paths.
+    pub fn paths(&self) -> usize {
+        self.times.len()
+    }
+
+    /// Passage time of path `path`, `None` if censored.
+    pub fn time(&self, path: usize) -> Option<usize> {
+        decode(self.times[path])
+    }
+
+    /// Passage times of all paths in path order.
+    pub fn times(&self) -> impl ExactSizeIterator<Item = Option<usize>> + '_ {
+        self.times.iter().map(|&t| decode(t))
+    }
+
+    /// Number of paths that passed at each point `k = 0..=steps`.
+    pub fn histogram(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; self.steps + 1];
+        for t in self.times().flatten() {
+            counts[t] += 1;
+        }
+        counts
+    }
+
+    /// Number of paths that passed within the horizon.
+    pub fn passed(&self) -> u64 {
+        self.times.iter().filter(|&&t| t != CENSORED).count() as u64
+    }
+
+    /// Share of paths that passed within the horizon.
+    pub fn probability(&self) -> f64 {
+        self.passed() as f64 / self.paths() as f64
+    }
+
+    /// Share of paths that passed at or before point `k`, with a Wilson interval at
+    /// `confidence` (e.g. `0.95`), for every `k = 0..=steps`: the passage-time CDF.
+    ///
+    /// # Errors
+    /// If `confidence` is not strictly between 0 and 1.
+    pub fn cdf(&self, confidence: f64) -> Result<Vec<Interval>> {
+        let n = self.paths() as u64;
+        let mut cumulative = 0;
+        self.histogram()
+            .into_iter()
+            .map(|c| {
+                cumulative += c;
+                wilson(cumulative, n, confidence)
+            })
+            .collect()
+    }
+
+    /// The `q`-quantile of the passage time among paths that passed (lower order
+    /// statistic `t_(floor(q (m - 1)))` of the `m` passed paths, exact), or `None` if
+    /// none passed or `q` is outside `[0, 1]`.
+    pub fn quantile(&self, q: f64) -> Option<usize> {
+        let m = self.passed();
+        if m == 0 || !(0.0..=1.0).contains(&q) {
+            return None;
+        }
+        let rank = (q * (m - 1) as f64).floor() as u64;
+        let mut seen = 0;
+        self.histogram().into_iter().position(|c| {
+            seen += c;
+            seen > rank
+        })
+    }
+
+    /// Mean passage time among paths that passed, in points, or `None` if none did.
+    pub fn mean(&self) -> Option<f64> {
+        let m = self.passed();
+        (m > 0).then(|| self.times().flatten().map(|t| t as f64).sum::<f64>() / m as f64)
+    }
+}
+
+fn decode(t: u32) -> Option<usize> {
+    (t != CENSORED).then_some(t as usize)
+}
+
+/// Full paths of the recorded series: one `paths x (steps + 1)` matrix each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedPaths {
+    names: Vec<String>,
+    matrices: Vec<Array2<f64>>,
+}
+
+impl RecordedPaths {
+    pub(crate) fn new(names: Vec<String>, matrices: Vec<Array2<f64>>) -> Self {
+        RecordedPaths { names, matrices }
+    }
+
+    /// Names of the recorded series.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The matrix of one series (rows are paths, columns are points).
+    pub fn get(&self, name: &str) -> Option<ArrayView2<'_, f64>> {
+        let i = self.names.iter().position(|n| n == name)?;
+        Some(self.matrices[i].view())
+    }
+
+    /// Takes the matrices out, in the order of [`names`](Self::names).
+    pub fn into_matrices(self) -> Vec<Array2<f64>> {
+        self.matrices
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passage_statistics_from_known_times() {
+        let times = vec![2, CENSORED, 0, 2, 5, CENSORED, 3, 2];
+        let p = PassageTimes::new("x".into(), 5, times);
+        assert_eq!(p.passed(), 6);
+        assert_eq!(p.histogram(), vec![1, 0, 3, 1, 0, 1]);
+        assert_eq!(p.probability(), 0.75);
+        assert_eq!(p.quantile(0.0), Some(0));
+        assert_eq!(p.quantile(0.5), Some(2)); // sorted 0,2,2,2,3,5: index floor(2.5)=2
+        assert_eq!(p.quantile(1.0), Some(5));
+        assert_eq!(p.mean(), Some(14.0 / 6.0));
+        let cdf = p.cdf(0.95).unwrap();
+        assert_eq!(cdf.len(), 6);
+        assert_eq!(cdf[2].estimate, 0.5);
+        assert_eq!(cdf[5].estimate, 0.75);
+        assert!(cdf[2].lower < 0.5 && cdf[2].upper > 0.5);
+        assert_eq!(p.time(1), None);
+        assert_eq!(p.time(4), Some(5));
+    }
+
+    #[test]
+    fn no_passage_has_no_quantile_or_mean() {
+        let p = PassageTimes::new("x".into(), 3, vec![CENSORED; 4]);
+        assert_eq!(p.quantile(0.5), None);
+        assert_eq!(p.mean(), None);
+        assert_eq!(p.probability(), 0.0);
+    }
+}

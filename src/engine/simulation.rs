@@ -1,0 +1,557 @@
+//! The builder that runs a [`Model`] over many paths in parallel.
+
+use super::collector::{BLOCK_PATHS, BlockOutput, Collector, RunContext};
+use super::first_passage::index_of;
+use super::outcome::{CENSORED, Outcome, PassageTimes, RecordedPaths, SeriesSummary, StepStats};
+use super::{FirstPassage, Grid, Model};
+use crate::error::{Error, Result, check};
+use ndarray::Array2;
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Default cap on the memory paths mode and per-path outputs may take: 1 GiB.
+pub const DEFAULT_MEMORY_CAP: u64 = 1 << 30;
+
+/// Bytes the summary accumulators take per point and series in one worker, used to
+/// refuse horizons that cannot fit before allocating: two exact sums (70 limbs of 8
+/// bytes each), the moments around them, block scratch, and a sketch of typical size.
+const SUMMARY_BYTES_PER_CELL: u64 = 2 * 70 * 8 + 96 + 40 + 2048;
+
+/// Which series an option applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// Every series of the model.
+    #[default]
+    All,
+    /// No series.
+    None,
+    /// The named series.
+    Only(Vec<String>),
+}
+
+impl Selection {
+    /// The named series.
+    pub fn only<S: AsRef<str>>(names: &[S]) -> Self {
+        Selection::Only(names.iter().map(|n| n.as_ref().to_owned()).collect())
+    }
+
+    /// Per series of `names`: whether it is selected.
+    fn resolve(&self, names: &[&str]) -> Result<Vec<bool>> {
+        match self {
+            Selection::All => Ok(vec![true; names.len()]),
+            Selection::None => Ok(vec![false; names.len()]),
+            Selection::Only(wanted) => {
+                let mut mask = vec![false; names.len()];
+                for name in wanted {
+                    mask[index_of(names, name)?] = true;
+                }
+                Ok(mask)
+            }
+        }
+    }
+}
+
+/// Progress and cancellation shared with a running simulation.
+///
+/// Another thread can read [`done`](RunControl::done) to draw a progress bar and call
+/// [`cancel`](RunControl::cancel) to stop the run early; the run then returns
+/// [`Error::Cancelled`] after the blocks in flight finish.
+#[derive(Debug, Default)]
+pub struct RunControl {
+    done: AtomicU64,
+    cancel: AtomicBool,
+}
+
+impl RunControl {
+    /// A fresh control, to share with [`Simulation::control`].
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Paths finished so far.
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Asks the run to stop.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`cancel`](RunControl::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// A Monte Carlo run of a [`Model`]: configure with the builder methods, then
+/// [`run`](Simulation::run).
+///
+/// Results are **bit-identical for the same seed whatever the number of threads and
+/// the chunk size**: each path draws from streams keyed by `(seed, path, component)`
+/// (see [`PathStreams`](super::PathStreams)), and accumulators are combined exactly
+/// (see [`BLOCK_PATHS`]).
+///
+/// **Summary mode** (the default) keeps, per point and series, exact moments, min,
+/// max and a quantile sketch, plus one `u32` per path for each first-passage rule:
+/// memory does not grow with the number of paths beyond those. **Paths mode**
+/// ([`record_paths`](Simulation::record_paths)) also keeps every path, refused with
+/// [`Error::MemoryCap`] before allocating if it would exceed the memory cap.
+///
+/// ```
+/// use outpace::engine::{Barrier, FirstPassage, ProcessModel, Simulation};
+/// use outpace::process::Gbm;
+///
+/// let model = ProcessModel::new("price", Gbm::new(0.1, 0.3, 1.0)?);
+/// let result = Simulation::new(model)
+///     .paths(10_000)
+///     .steps(120)
+///     .dt(1.0 / 12.0)
+///     .seed(42)
+///     .first_passage("doubled", FirstPassage::above("price", Barrier::Level(2.0)))
+///     .run()?;
+/// let price = result.series("price").unwrap();
+/// let expected = 1.0f64.exp(); // E[S_10] = e^{0.1 * 10}
+/// assert!((price.mean(120) - expected).abs() < 4.0 * price.stats()[120].std_error);
+/// assert!(result.passage("doubled").unwrap().probability() > 0.3);
+/// # Ok::<(), outpace::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Simulation<M> {
+    model: M,
+    paths: usize,
+    steps: usize,
+    dt: f64,
+    seed: u64,
+    chunk_paths: usize,
+    threads: Option<usize>,
+    quantiles: Selection,
+    record: Selection,
+    memory_cap: u64,
+    passages: Vec<(String, FirstPassage)>,
+    control: Option<Arc<RunControl>>,
+}
+
+impl<M: Model> Simulation<M> {
+    /// A simulation of `model` with defaults: 10,000 paths, 1 step of length 1,
+    /// seed 0, quantiles for every series, summary mode, the global rayon pool.
+    pub fn new(model: M) -> Self {
+        Simulation {
+            model,
+            paths: 10_000,
+            steps: 1,
+            dt: 1.0,
+            seed: 0,
+            chunk_paths: 4 * BLOCK_PATHS,
+            threads: None,
+            quantiles: Selection::All,
+            record: Selection::None,
+            memory_cap: DEFAULT_MEMORY_CAP,
+            passages: Vec::new(),
+            control: None,
+        }
+    }
+
+    /// The model.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// Number of paths (`> 0`).
+    #[must_use]
+    pub fn paths(mut self, paths: usize) -> Self {
+        self.paths = paths;
+        self
+    }
+
+    /// Number of steps (`> 0`).
+    #[must_use]
+    pub fn steps(mut self, steps: usize) -> Self {
+        self.steps = steps;
+        self
+    }
+
+    /// Step length in years (finite, `> 0`).
+    #[must_use]
+    pub fn dt(mut self, dt: f64) -> Self {
+        self.dt = dt;
+        self
+    }
+
+    /// Run seed.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Paths per unit of parallel work (`> 0`; rounded up to whole blocks of
+    /// [`BLOCK_PATHS`]). Affects scheduling only, never results.
+    #[must_use]
+    pub fn chunk_size(mut self, paths: usize) -> Self {
+        self.chunk_paths = paths;
+        self
+    }
+
+    /// Runs on a dedicated pool of `threads` threads (`> 0`) instead of rayon's
+    /// global pool. Affects speed only, never results.
+    #[must_use]
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// Collects quantile sketches for every series (`true`, the default) or none.
+    #[must_use]
+    pub fn quantiles(mut self, on: bool) -> Self {
+        self.quantiles = if on { Selection::All } else { Selection::None };
+        self
+    }
+
+    /// Collects quantile sketches for the selected series only.
+    #[must_use]
+    pub fn quantiles_for(mut self, selection: Selection) -> Self {
+        self.quantiles = selection;
+        self
+    }
+
+    /// Paths mode: keeps every path of every series (`true`) or none (`false`, the
+    /// default).
+    #[must_use]
+    pub fn record_paths(mut self, on: bool) -> Self {
+        self.record = if on { Selection::All } else { Selection::None };
+        self
+    }
+
+    /// Paths mode for the selected series only.
+    #[must_use]
+    pub fn record_paths_for(mut self, selection: Selection) -> Self {
+        self.record = selection;
+        self
+    }
+
+    /// Cap in bytes on recorded paths plus per-path outputs (default
+    /// [`DEFAULT_MEMORY_CAP`], 1 GiB).
+    #[must_use]
+    pub fn memory_cap(mut self, bytes: u64) -> Self {
+        self.memory_cap = bytes;
+        self
+    }
+
+    /// Records the passage time of every path under `rule`, retrievable as
+    /// [`Outcome::passage`]`(name)`.
+    #[must_use]
+    pub fn first_passage(mut self, name: impl Into<String>, rule: FirstPassage) -> Self {
+        self.passages.push((name.into(), rule));
+        self
+    }
+
+    /// Shares progress and cancellation with another thread.
+    #[must_use]
+    pub fn control(mut self, control: &Arc<RunControl>) -> Self {
+        self.control = Some(Arc::clone(control));
+        self
+    }
+
+    /// Runs the simulation.
+    ///
+    /// # Errors
+    /// Invalid settings ([`Error::InvalidParameter`]), unknown series names
+    /// ([`Error::UnknownSeries`]), a request above the memory cap
+    /// ([`Error::MemoryCap`]), a model that emits a non-finite value
+    /// ([`Error::NonFinite`], naming the path, point and series), or a cancelled run
+    /// ([`Error::Cancelled`]).
+    pub fn run(&self) -> Result<Outcome> {
+        let grid = Grid::new(self.steps, self.dt)?;
+        let settings = self.validate(&grid)?;
+        let plan = self.model.plan(&grid)?;
+        let mut ctx = RunContext {
+            model: &self.model,
+            plan: &plan,
+            grid,
+            seed: self.seed,
+            paths: self.paths,
+            series: settings.names.len(),
+            sketch_slot: slots(&settings.sketched),
+            sketched: settings.sketched.iter().filter(|&&s| s).count(),
+            passages: settings.passages,
+            recorded: settings.recorded,
+            shift: vec![0.0; grid.points() * settings.names.len()],
+        };
+        let mut shift = std::mem::take(&mut ctx.shift);
+        if let Some((k, j)) = ctx.replay(0, &mut shift) {
+            return Err(non_finite(
+                settings.names,
+                0,
+                k,
+                j,
+                shift[k * ctx.series + j],
+            ));
+        }
+        ctx.shift = shift;
+        match self.threads {
+            None => self.execute(&ctx, settings.names),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Engine(format!("cannot start {n} threads: {e}")))?
+                .install(|| self.execute(&ctx, settings.names)),
+        }
+    }
+
+    /// Checks every setting and resolves names; allocates nothing large.
+    fn validate(&self, grid: &Grid) -> Result<Settings<'_>> {
+        check::positive_count("paths", self.paths)?;
+        check::positive_count("chunk_size", self.chunk_paths)?;
+        if let Some(n) = self.threads {
+            check::positive_count("threads", n)?;
+        }
+        if self.memory_cap == 0 {
+            return Err(Error::invalid("memory_cap", 0, "must be > 0 bytes"));
+        }
+        if grid.steps() >= CENSORED as usize {
+            return Err(Error::invalid(
+                "steps",
+                grid.steps(),
+                format!("must be < {CENSORED}"),
+            ));
+        }
+        let names = self.model.series();
+        check_series_names(names)?;
+        let recorded = self.record.resolve(names)?;
+        let passages = self
+            .passages
+            .iter()
+            .map(|(name, rule)| {
+                rule.resolve(names)
+                    .map_err(|e| e.within(&format!("first_passage[{name}]")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let settings = Settings {
+            names,
+            sketched: self.quantiles.resolve(names)?,
+            recorded,
+            passages,
+        };
+        self.check_memory(grid, &settings)?;
+        Ok(settings)
+    }
+
+    fn check_memory(&self, grid: &Grid, settings: &Settings<'_>) -> Result<()> {
+        let cells = grid.points() as u128 * settings.names.len() as u128;
+        let summary = cells * SUMMARY_BYTES_PER_CELL as u128;
+        if summary > self.memory_cap as u128 {
+            return Err(Error::invalid(
+                "steps",
+                grid.steps(),
+                format!(
+                    "the horizon needs about {summary} bytes of accumulators per thread \
+                     ({} points x {} series), above the memory cap of {} bytes",
+                    grid.points(),
+                    settings.names.len(),
+                    self.memory_cap
+                ),
+            ));
+        }
+        let recorded = settings.recorded.iter().filter(|&&r| r).count();
+        let matrices = self.paths as u128 * grid.points() as u128 * recorded as u128 * 8;
+        let scalars = self.paths as u128 * settings.passages.len() as u128 * 4;
+        if matrices + scalars > self.memory_cap as u128 {
+            return Err(Error::MemoryCap {
+                requested: matrices + scalars,
+                cap: self.memory_cap,
+                paths: self.paths,
+                points: grid.points(),
+                series: recorded,
+            });
+        }
+        Ok(())
+    }
+
+    /// The parallel part: blocks folded into collectors, merged exactly.
+    fn execute(&self, ctx: &RunContext<'_, M>, names: &[&str]) -> Result<Outcome> {
+        let points = ctx.grid.points();
+        let blocks = self.paths.div_ceil(BLOCK_PATHS);
+        let chunk_blocks = self.chunk_paths.div_ceil(BLOCK_PATHS);
+        let recorded_count = ctx.recorded.iter().filter(|&&r| r).count();
+        let mut matrices: Vec<Vec<f64>> = (0..recorded_count)
+            .map(|_| vec![0.0; self.paths * points])
+            .collect();
+        let mut times: Vec<Vec<u32>> = ctx
+            .passages
+            .iter()
+            .map(|_| vec![CENSORED; self.paths])
+            .collect();
+        let outputs = block_outputs(blocks, points, &mut matrices, &mut times);
+        let control = self.control.as_deref();
+        let collector = outputs
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(chunk_blocks)
+            .fold(
+                || Collector::new(ctx),
+                |mut collector, (block, out)| {
+                    if control.is_some_and(RunControl::is_cancelled) {
+                        collector.cancelled = true;
+                    } else {
+                        collector.run_block(ctx, block, out);
+                        if let Some(c) = control {
+                            c.done
+                                .fetch_add(ctx.block_range(block).len() as u64, Ordering::Relaxed);
+                        }
+                    }
+                    collector
+                },
+            )
+            .reduce_with(|mut a, b| {
+                a.merge(&b);
+                a
+            })
+            .expect("a run has at least one block");
+        if collector.cancelled {
+            return Err(Error::Cancelled);
+        }
+        if let Some(path) = collector.first_bad_path {
+            let mut obs = vec![0.0; points * ctx.series];
+            let (k, j) = ctx.replay(path, &mut obs).unwrap_or((0, 0));
+            return Err(non_finite(names, path, k, j, obs[k * ctx.series + j]));
+        }
+        Ok(self.assemble(ctx, names, collector, matrices, times))
+    }
+
+    fn assemble(
+        &self,
+        ctx: &RunContext<'_, M>,
+        names: &[&str],
+        collector: Collector,
+        matrices: Vec<Vec<f64>>,
+        times: Vec<Vec<u32>>,
+    ) -> Outcome {
+        let points = ctx.grid.points();
+        let series = names
+            .iter()
+            .enumerate()
+            .map(|(j, name)| {
+                let stats = (0..points)
+                    .map(|k| StepStats::from(&collector.moments[k * ctx.series + j]))
+                    .collect();
+                let sketches = ctx.sketch_slot[j].map(|slot| {
+                    (0..points)
+                        .map(|k| collector.sketches[k * ctx.sketched + slot].clone())
+                        .collect()
+                });
+                SeriesSummary::new((*name).to_owned(), stats, sketches)
+            })
+            .collect();
+        let passages = self
+            .passages
+            .iter()
+            .zip(times)
+            .map(|((name, _), t)| PassageTimes::new(name.clone(), ctx.grid.steps(), t))
+            .collect();
+        let recorded = (!matrices.is_empty()).then(|| {
+            let recorded_names = names
+                .iter()
+                .zip(&ctx.recorded)
+                .filter(|(_, r)| **r)
+                .map(|(n, _)| (*n).to_owned())
+                .collect();
+            let arrays = matrices
+                .into_iter()
+                .map(|m| {
+                    Array2::from_shape_vec((self.paths, points), m)
+                        .expect("buffer sized paths x points")
+                })
+                .collect();
+            RecordedPaths::new(recorded_names, arrays)
+        });
+        Outcome {
+            grid: ctx.grid,
+            seed: self.seed,
+            paths: self.paths,
+            series,
+            passages,
+            recorded,
+        }
+    }
+}
+
+/// Settings resolved against the model's series names.
+struct Settings<'a> {
+    names: &'a [&'static str],
+    sketched: Vec<bool>,
+    recorded: Vec<bool>,
+    passages: Vec<super::first_passage::ResolvedPassage>,
+}
+
+fn check_series_names(names: &[&str]) -> Result<()> {
+    if names.is_empty() {
+        return Err(Error::invalid(
+            "series",
+            "[]",
+            "a model must emit at least one series",
+        ));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(Error::invalid(
+                "series",
+                name,
+                "series names must be unique",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// For a selection mask, the slot of each selected entry among the selected ones.
+fn slots(mask: &[bool]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    mask.iter()
+        .map(|&on| {
+            on.then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// Splits the per-path output buffers into disjoint per-block slices.
+fn block_outputs<'a>(
+    blocks: usize,
+    points: usize,
+    matrices: &'a mut [Vec<f64>],
+    times: &'a mut [Vec<u32>],
+) -> Vec<BlockOutput<'a>> {
+    let mut outputs: Vec<BlockOutput<'a>> = (0..blocks)
+        .map(|_| BlockOutput {
+            times: Vec::with_capacity(times.len()),
+            paths: Vec::with_capacity(matrices.len()),
+        })
+        .collect();
+    for matrix in matrices.iter_mut() {
+        for (out, chunk) in outputs
+            .iter_mut()
+            .zip(matrix.chunks_mut(BLOCK_PATHS * points))
+        {
+            out.paths.push(chunk);
+        }
+    }
+    for t in times.iter_mut() {
+        for (out, chunk) in outputs.iter_mut().zip(t.chunks_mut(BLOCK_PATHS)) {
+            out.times.push(chunk);
+        }
+    }
+    outputs
+}
+
+fn non_finite(names: &[&str], path: usize, k: usize, j: usize, value: f64) -> Error {
+    Error::NonFinite {
+        series: names[j].to_owned(),
+        path,
+        step: k,
+        value: value.to_string(),
+    }
+}

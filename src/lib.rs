@@ -1,0 +1,35 @@
+//! # outpace
+//!
+//! Monte Carlo scenario simulation for capital-hungry technology businesses: will
+//! revenue outpace spending, with what probability, and when?
+//!
+//! The crate is layered so that data flows one way:
+//!
+//! * [`process`]: stochastic building blocks (GBM, OU, jump-diffusions, Hawkes
+//!   price wars, Markov regimes, S-curve adoption, correlated drivers), each with an
+//!   exact transition law;
+//! * [`engine`]: the [`Model`](engine::Model) trait, keyed random streams, the
+//!   parallel [`Simulation`](engine::Simulation) runner, its accumulators and
+//!   first-passage detection;
+//! * [`stats`]: exact sums, mergeable moments, quantile sketches and confidence
+//!   intervals.
+//!
+//! ```
+//! use outpace::engine::{ProcessModel, Simulation};
+//! use outpace::process::Gbm;
+//!
+//! let demand = ProcessModel::new("demand", Gbm::new(0.3, 0.25, 100.0)?);
+//! let result = Simulation::new(demand).paths(5_000).steps(40).dt(0.25).seed(1).run()?;
+//! let demand = result.series("demand").unwrap();
+//! println!("median demand in 10 years: {:.0}", demand.quantile(40, 0.5).unwrap());
+//! # Ok::<(), outpace::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod error;
+pub mod process;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,13 @@
+//! Placeholder, replaced by the implementation.
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct Hawkes;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct HawkesState;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct HawkesStep;

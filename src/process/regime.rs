@@ -1,0 +1,13 @@
+//! Placeholder, replaced by the implementation.
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct MarkovRegime;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct RegimeState;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct RegimeStep;

@@ -1,0 +1,13 @@
+//! Placeholder, replaced by the implementation.
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct TimeVaryingGbm;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct TimeVaryingGbmState;
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct TimeVaryingGbmStep;

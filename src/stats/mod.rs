@@ -1,0 +1,12 @@
+//! Statistics: exact order-independent sums, mergeable moments and quantile
+//! sketches (the engine's accumulators), and confidence intervals.
+
+mod exact_sum;
+mod interval;
+mod moments;
+mod sketch;
+
+pub use exact_sum::ExactSum;
+pub use interval::{Interval, mean_interval, two_sided_z, wilson};
+pub use moments::{BlockSums, Moments};
+pub use sketch::{QuantileSketch, RELATIVE_ACCURACY, SUB_BUCKET_BITS};

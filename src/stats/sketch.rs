@@ -1,0 +1,362 @@
+//! A mergeable quantile sketch with guaranteed relative accuracy.
+
+use serde::{Deserialize, Serialize};
+
+/// Mantissa bits that index sub-buckets within an octave (64 per octave).
+pub const SUB_BUCKET_BITS: u32 = 6;
+
+/// Guaranteed bound on `|estimate - exact| / |exact|` for every quantile.
+pub const RELATIVE_ACCURACY: f64 = 1.0 / ((1u64 << SUB_BUCKET_BITS) as f64 * 2.0 + 1.0);
+
+const KEY_SHIFT: u32 = 52 - SUB_BUCKET_BITS;
+/// Extra buckets allocated on either side when a store grows, so that a spreading
+/// distribution reallocates a handful of times per run, not per value.
+const GROWTH_SLACK: u32 = 1 << SUB_BUCKET_BITS;
+
+/// A quantile sketch.
+///
+/// [`QuantileSketch`] is a log-linear histogram in the spirit of DDSketch (Masson,
+/// Rim and Lee, 2019) and HdrHistogram: the bucket of a value is read straight off its
+/// IEEE-754 bits (exponent and the top [`SUB_BUCKET_BITS`] bits of the mantissa), so
+/// inserting costs a shift, a subtraction and an increment, with no logarithm. Each
+/// bucket `[lo, hi)` has `hi / lo <= 1 + 2^-6`, and a quantile is reported as
+/// `2 lo hi / (lo + hi)`, whose relative distance to any value in the bucket is at most
+/// [`RELATIVE_ACCURACY`] `= 2^-6 / (2 + 2^-6) ≈ 0.78%`.
+///
+/// Counts are integers, so merging is exact, associative and commutative: a sketch
+/// built from any partition of the data, merged in any order, is identical to the one
+/// built from all of it. Negative values live in a mirrored store and zeros in a
+/// counter of their own.
+///
+/// # Quantile definition
+/// For `n` values sorted as `x_(0) <= ... <= x_(n-1)`, the `q`-quantile is the order
+/// statistic `x_(i)` with `i = floor(q (n - 1))` (the "lower" definition). The sketch
+/// returns `y` with `|y - x_(i)| <= RELATIVE_ACCURACY * |x_(i)|`.
+///
+/// ```
+/// use outpace::stats::{QuantileSketch, RELATIVE_ACCURACY};
+/// let mut sketch = QuantileSketch::new();
+/// for i in 1..=1000 {
+///     sketch.add(i as f64);
+/// }
+/// let median = sketch.quantile(0.5).unwrap();
+/// assert!((median - 500.0).abs() <= RELATIVE_ACCURACY * 500.0);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantileSketch {
+    positive: Store,
+    negative: Store,
+    zeros: u64,
+}
+
+impl QuantileSketch {
+    /// An empty sketch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one value. NaN is ignored (the engine rejects non-finite values before
+    /// they reach a sketch); `±inf` land in the outermost buckets.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        let magnitude_key = key(x.abs());
+        if x > 0.0 {
+            self.positive.add(magnitude_key);
+        } else if x < 0.0 {
+            self.negative.add(magnitude_key);
+        } else if x == 0.0 {
+            self.zeros += 1;
+        }
+    }
+
+    /// Adds every value recorded in `other`.
+    pub fn merge(&mut self, other: &QuantileSketch) {
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+        self.zeros += other.zeros;
+    }
+
+    /// Number of values recorded.
+    pub fn count(&self) -> u64 {
+        self.positive.total + self.negative.total + self.zeros
+    }
+
+    /// Estimate of the `q`-quantile, or `None` if the sketch is empty or `q` is not in
+    /// `[0, 1]`.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let n = self.count();
+        if n == 0 || !(0.0..=1.0).contains(&q) {
+            return None;
+        }
+        let rank = (q * (n - 1) as f64).floor() as u64;
+        let below_zero = self.negative.total;
+        if rank < below_zero {
+            // Negative values in increasing order are magnitudes in decreasing order.
+            let key = self.negative.key_at_rank_from_top(rank);
+            return Some(-representative(key));
+        }
+        let rank = rank - below_zero;
+        if rank < self.zeros {
+            return Some(0.0);
+        }
+        let key = self.positive.key_at_rank(rank - self.zeros);
+        Some(representative(key))
+    }
+
+    /// Estimates of several quantiles at once.
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<Option<f64>> {
+        qs.iter().map(|&q| self.quantile(q)).collect()
+    }
+
+    /// Estimated fraction of recorded values `<= x` (the empirical CDF), exact up to
+    /// the bucket that holds `x`, which is counted in full.
+    pub fn cdf(&self, x: f64) -> Option<f64> {
+        let n = self.count();
+        if n == 0 || x.is_nan() {
+            return None;
+        }
+        let k = key(x.abs());
+        let at_or_below = if x < 0.0 {
+            self.negative.count_at_or_above(k)
+        } else {
+            self.negative.total
+                + self.zeros
+                + if x > 0.0 {
+                    self.positive.count_at_or_below(k)
+                } else {
+                    0
+                }
+        };
+        Some(at_or_below as f64 / n as f64)
+    }
+}
+
+/// Bucket key of a non-negative magnitude: monotone in the value.
+#[inline]
+fn key(magnitude: f64) -> u32 {
+    (magnitude.to_bits() >> KEY_SHIFT) as u32
+}
+
+/// The value reported for bucket `key`: minimises the worst relative error in it.
+fn representative(key: u32) -> f64 {
+    let lo = f64::from_bits(u64::from(key) << KEY_SHIFT);
+    let hi = f64::from_bits(u64::from(key + 1) << KEY_SHIFT);
+    if !hi.is_finite() {
+        return lo;
+    }
+    if lo == 0.0 {
+        return hi / 2.0;
+    }
+    2.0 * lo * (hi / (lo + hi))
+}
+
+/// Dense counts over the key range `[offset, offset + counts.len())`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Store {
+    offset: u32,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+impl Store {
+    #[inline]
+    fn add(&mut self, key: u32) {
+        let index = key.wrapping_sub(self.offset) as usize;
+        if index < self.counts.len() {
+            self.counts[index] += 1;
+        } else {
+            self.add_outside(key);
+        }
+        self.total += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn add_outside(&mut self, key: u32) {
+        self.cover(key, key);
+        self.counts[(key - self.offset) as usize] += 1;
+    }
+
+    /// Grows the range to include `[lo, hi]`, with slack.
+    fn cover(&mut self, lo: u32, hi: u32) {
+        if self.counts.is_empty() {
+            self.offset = lo.saturating_sub(GROWTH_SLACK);
+            let end = hi.saturating_add(GROWTH_SLACK);
+            self.counts = vec![0; (end - self.offset + 1) as usize];
+            return;
+        }
+        let end = self.offset + self.counts.len() as u32 - 1;
+        let new_offset = if lo < self.offset {
+            lo.saturating_sub(GROWTH_SLACK)
+        } else {
+            self.offset
+        };
+        let new_end = if hi > end {
+            hi.saturating_add(GROWTH_SLACK)
+        } else {
+            end
+        };
+        if new_offset == self.offset && new_end == end {
+            return;
+        }
+        let mut counts = vec![0; (new_end - new_offset + 1) as usize];
+        let start = (self.offset - new_offset) as usize;
+        counts[start..start + self.counts.len()].copy_from_slice(&self.counts);
+        self.offset = new_offset;
+        self.counts = counts;
+    }
+
+    fn merge(&mut self, other: &Store) {
+        let Some((lo, hi)) = other.occupied_range() else {
+            return;
+        };
+        self.cover(lo, hi);
+        for key in lo..=hi {
+            self.counts[(key - self.offset) as usize] +=
+                other.counts[(key - other.offset) as usize];
+        }
+        self.total += other.total;
+    }
+
+    fn occupied_range(&self) -> Option<(u32, u32)> {
+        let first = self.counts.iter().position(|&c| c > 0)?;
+        let last = self.counts.iter().rposition(|&c| c > 0)?;
+        Some((self.offset + first as u32, self.offset + last as u32))
+    }
+
+    /// Key of the value with 0-based rank `rank` in increasing order.
+    fn key_at_rank(&self, rank: u64) -> u32 {
+        let mut seen = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                return self.offset + i as u32;
+            }
+        }
+        self.offset + self.counts.len() as u32 - 1
+    }
+
+    /// Key of the value with 0-based rank `rank` in decreasing order.
+    fn key_at_rank_from_top(&self, rank: u64) -> u32 {
+        let mut seen = 0;
+        for (i, &c) in self.counts.iter().enumerate().rev() {
+            seen += c;
+            if seen > rank {
+                return self.offset + i as u32;
+            }
+        }
+        self.offset
+    }
+
+    fn count_at_or_below(&self, key: u32) -> u64 {
+        if key < self.offset {
+            return 0;
+        }
+        let end = ((key - self.offset) as usize + 1).min(self.counts.len());
+        self.counts[..end].iter().sum()
+    }
+
+    fn count_at_or_above(&self, key: u32) -> u64 {
+        let start = key.saturating_sub(self.offset) as usize;
+        self.counts.get(start..).map_or(0, |c| c.iter().sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
+        sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    }
+
+    #[test]
+    fn accuracy_bound_matches_bucket_width() {
+        // A bucket spans [lo, lo (1 + 2^-6)]; the representative's worst relative
+        // error is (hi - lo) / (hi + lo).
+        let lo = 1.0;
+        let hi = 1.0 + 1.0 / 64.0;
+        assert!(((hi - lo) / (hi + lo) - RELATIVE_ACCURACY).abs() < 1e-15);
+        const { assert!(RELATIVE_ACCURACY < 0.01) };
+    }
+
+    #[test]
+    fn every_quantile_within_relative_accuracy_on_mixed_signs() {
+        // Values spanning many octaves, both signs and zeros.
+        let mut values: Vec<f64> = (0..5000)
+            .map(|i| {
+                let u = (i as f64 * 0.618_033_988_75).fract();
+                let magnitude = 10f64.powf(-3.0 + 8.0 * u);
+                if i % 3 == 0 {
+                    -magnitude
+                } else if i % 97 == 0 {
+                    0.0
+                } else {
+                    magnitude
+                }
+            })
+            .collect();
+        let mut sketch = QuantileSketch::new();
+        values.iter().for_each(|&x| sketch.add(x));
+        values.sort_by(f64::total_cmp);
+        for i in 0..=200 {
+            let q = i as f64 / 200.0;
+            let exact = exact_quantile(&values, q);
+            let est = sketch.quantile(q).unwrap();
+            assert!(
+                (est - exact).abs() <= RELATIVE_ACCURACY * exact.abs(),
+                "q={q} exact={exact} est={est}"
+            );
+        }
+    }
+
+    #[test]
+    fn merge_is_exact_and_order_free() {
+        let data: Vec<f64> = (0..3000)
+            .map(|i| ((i * 7919) % 1013) as f64 - 300.0)
+            .collect();
+        let mut whole = QuantileSketch::new();
+        data.iter().for_each(|&x| whole.add(x));
+        let mut parts: Vec<QuantileSketch> = data
+            .chunks(337)
+            .map(|c| {
+                let mut s = QuantileSketch::new();
+                c.iter().for_each(|&x| s.add(x));
+                s
+            })
+            .collect();
+        let mut forward = QuantileSketch::new();
+        parts.iter().for_each(|p| forward.merge(p));
+        parts.reverse();
+        let mut backward = QuantileSketch::new();
+        parts.iter().for_each(|p| backward.merge(p));
+        for q in [0.0, 0.01, 0.25, 0.5, 0.9, 1.0] {
+            assert_eq!(forward.quantile(q), whole.quantile(q));
+            assert_eq!(backward.quantile(q), whole.quantile(q));
+        }
+        assert_eq!(forward.count(), 3000);
+    }
+
+    #[test]
+    fn empty_and_out_of_range() {
+        let mut s = QuantileSketch::new();
+        assert_eq!(s.quantile(0.5), None);
+        s.add(1.0);
+        assert_eq!(s.quantile(1.5), None);
+        assert_eq!(s.quantile(f64::NAN), None);
+        s.add(f64::NAN);
+        assert_eq!(s.count(), 1);
+    }
+
+    #[test]
+    fn cdf_counts_values_at_or_below() {
+        let mut s = QuantileSketch::new();
+        for x in [-2.0, -1.0, 0.0, 1.0, 2.0, 4.0] {
+            s.add(x);
+        }
+        assert_eq!(s.cdf(-1.5), Some(1.0 / 6.0));
+        assert_eq!(s.cdf(0.0), Some(3.0 / 6.0));
+        assert_eq!(s.cdf(3.0), Some(5.0 / 6.0));
+        assert_eq!(s.cdf(100.0), Some(1.0));
+    }
+}
