@@ -1,7 +1,7 @@
 //! Geometric Brownian motion.
 
 use super::{GaussianDriven, Process, Transition, check_dt, standard_normal};
-use crate::error::{Result, check};
+use crate::error::{Error, Result, check};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -21,11 +21,28 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), outpace::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "GbmParams")]
 pub struct Gbm {
     mu: f64,
     sigma: f64,
     x0: f64,
+}
+
+/// The serialised form of [`Gbm`], validated through [`Gbm::new`] on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GbmParams {
+    mu: f64,
+    sigma: f64,
+    x0: f64,
+}
+
+impl TryFrom<GbmParams> for Gbm {
+    type Error = Error;
+
+    fn try_from(p: GbmParams) -> Result<Self> {
+        Gbm::new(p.mu, p.sigma, p.x0)
+    }
 }
 
 impl Gbm {
@@ -149,6 +166,17 @@ mod tests {
                 .contains("`dt`")
         );
         assert!(gbm.transition(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn serde_round_trip_and_validation() {
+        let gbm = Gbm::new(0.1, 0.3, 1.5).unwrap();
+        let json = serde_json::to_string(&gbm).unwrap();
+        assert_eq!(serde_json::from_str::<Gbm>(&json).unwrap(), gbm);
+        let bad = serde_json::from_str::<Gbm>(r#"{"mu":0.1,"sigma":-1,"x0":1}"#).unwrap_err();
+        assert!(bad.to_string().contains("`sigma`"), "{bad}");
+        let unknown = serde_json::from_str::<Gbm>(r#"{"mu":0.1,"sigma":1,"x0":1,"s":2}"#);
+        assert!(unknown.unwrap_err().to_string().contains("unknown field"));
     }
 
     #[test]
