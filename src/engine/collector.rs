@@ -1,6 +1,10 @@
 //! The per-thread side of a run: simulating blocks of paths and folding their
 //! observations into mergeable accumulators.
 //!
+//! Each path is simulated into a small buffer (`points x series`, reused), and only
+//! then folded in: the per-step loop does nothing but advance the model, and the
+//! folding loops run over contiguous memory, where the compiler vectorises them.
+//!
 //! # Why results do not depend on threads or chunking
 //! Paths are grouped into fixed blocks of [`BLOCK_PATHS`] consecutive path indices.
 //! Within a block, each point's observations are summed in plain `f64` in path
@@ -9,10 +13,10 @@
 //! are exact too; so every way of distributing blocks over threads and of merging
 //! the collectors gives the same bits.
 
-use super::first_passage::ResolvedPassage;
+use super::first_passage::{ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
-use super::{Grid, PassageTracker, PathStreams};
+use super::{Grid, Hold, PassageTracker, PathStreams};
 use crate::stats::{BlockSums, Moments, QuantileSketch};
 
 /// Paths per block: the unit of work and of floating-point summation. Part of the
@@ -27,14 +31,20 @@ pub(crate) struct RunContext<'a, M: Model> {
     pub seed: u64,
     pub paths: usize,
     pub series: usize,
+    /// Per series: whether it gets per-point statistics.
+    pub summarised: Vec<bool>,
     /// Per series: its slot among the sketched series, if it is sketched.
     pub sketch_slot: Vec<Option<usize>>,
     pub sketched: usize,
     pub passages: Vec<ResolvedPassage>,
-    /// Per series: whether its paths are recorded (paths mode).
-    pub recorded: Vec<bool>,
-    /// Path 0's observations, `points x series`: the shift of every moment.
+    /// Indices of the series whose paths are recorded (paths mode).
+    pub recorded: Vec<usize>,
+    pub scalars: usize,
+    pub keep_scalars: bool,
+    /// Path 0's observations (`points x series`) and scalars: the shifts of the
+    /// moments.
     pub shift: Vec<f64>,
+    pub scalar_shift: Vec<f64>,
 }
 
 impl<M: Model> RunContext<'_, M> {
@@ -44,21 +54,40 @@ impl<M: Model> RunContext<'_, M> {
         start..(start + BLOCK_PATHS).min(self.paths)
     }
 
-    /// Simulates one path into `obs_all` (`points x series`), for diagnostics and for
-    /// the shift. Returns the first non-finite observation as `(point, series)`.
-    pub fn replay(&self, path: usize, obs_all: &mut [f64]) -> Option<(usize, usize)> {
+    /// Simulates path `path`: observations into `obs` (`points x series`, point-major)
+    /// and scalar outcomes into `scalars`. Both start as NaN, so a model that fails
+    /// to write a value is caught as a non-finite observation.
+    #[inline]
+    pub fn simulate(&self, path: usize, obs: &mut [f64], scalars: &mut [f64]) {
         let s = self.series;
+        obs.fill(f64::NAN);
+        scalars.fill(f64::NAN);
         let streams = PathStreams::new(self.seed, path as u64);
-        let mut state = self.model.init(self.plan, &streams, &mut obs_all[..s]);
-        for k in 1..=self.grid.steps() {
-            let (done, rest) = obs_all.split_at_mut(k * s);
-            rest[..s].copy_from_slice(&done[(k - 1) * s..]);
-            self.model.step(self.plan, &mut state, k, &mut rest[..s]);
+        let (first, rest) = obs.split_at_mut(s);
+        let mut state = self.model.init(self.plan, &streams, first);
+        for (i, current) in rest.chunks_exact_mut(s).enumerate() {
+            self.model.step(self.plan, &mut state, i + 1, current);
         }
-        obs_all
-            .iter()
-            .position(|x| !x.is_finite())
-            .map(|i| (i / s, i % s))
+        self.model.finish(self.plan, &state, scalars);
+    }
+
+    /// Replays one path and locates its first non-finite value (see
+    /// [`locate_non_finite`](Self::locate_non_finite)).
+    pub fn first_non_finite(&self, path: usize) -> Option<((usize, usize), f64)> {
+        let mut obs = vec![0.0; self.grid.points() * self.series];
+        let mut scalars = vec![0.0; self.scalars];
+        self.simulate(path, &mut obs, &mut scalars);
+        self.locate_non_finite(&obs, &scalars)
+    }
+
+    /// The first non-finite value of a simulated path: `((point, series), value)` for
+    /// an observation, `((points, i), value)` for scalar outcome `i`.
+    pub fn locate_non_finite(&self, obs: &[f64], scalars: &[f64]) -> Option<((usize, usize), f64)> {
+        if let Some(i) = obs.iter().position(|x| !x.is_finite()) {
+            return Some(((i / self.series, i % self.series), obs[i]));
+        }
+        let i = scalars.iter().position(|x| !x.is_finite())?;
+        Some(((self.grid.points(), i), scalars[i]))
     }
 }
 
@@ -68,18 +97,91 @@ pub(crate) struct BlockOutput<'a> {
     pub times: Vec<&'a mut [u32]>,
     /// One slice per recorded series, `block paths x points`, row-major.
     pub paths: Vec<&'a mut [f64]>,
+    /// One slice per scalar outcome, one value per path (when they are kept).
+    pub scalars: Vec<&'a mut [f64]>,
 }
 
-/// Accumulators of one worker: moments and sketches for every point and series.
+/// Plain `f64` partial sums of a block, one entry per cell, stored as arrays so that
+/// adding a path is a vectorisable loop.
+struct CellSums {
+    sum: Vec<f64>,
+    sum_sq: Vec<f64>,
+    min: Vec<f64>,
+    max: Vec<f64>,
+}
+
+impl CellSums {
+    fn new(cells: usize) -> Self {
+        let empty = BlockSums::default();
+        CellSums {
+            sum: vec![empty.sum; cells],
+            sum_sq: vec![empty.sum_sq; cells],
+            min: vec![empty.min; cells],
+            max: vec![empty.max; cells],
+        }
+    }
+
+    /// Adds one path's values of every cell; returns whether all were finite.
+    #[inline]
+    fn add_all(&mut self, xs: &[f64], shift: &[f64]) -> bool {
+        let n = xs.len();
+        let (sum, sum_sq) = (&mut self.sum[..n], &mut self.sum_sq[..n]);
+        let (min, max, shift) = (&mut self.min[..n], &mut self.max[..n], &shift[..n]);
+        let mut finite = true;
+        for i in 0..n {
+            let x = xs[i];
+            let d = x - shift[i];
+            finite &= x.is_finite();
+            sum[i] += d;
+            sum_sq[i] += d * d;
+            min[i] = if x < min[i] { x } else { min[i] };
+            max[i] = if x > max[i] { x } else { max[i] };
+        }
+        finite
+    }
+
+    /// Adds the cells `first, first + stride, ...` only.
+    fn add_strided(&mut self, xs: &[f64], shift: &[f64], first: usize, stride: usize) {
+        for i in (first..xs.len()).step_by(stride) {
+            let x = xs[i];
+            let d = x - shift[i];
+            self.sum[i] += d;
+            self.sum_sq[i] += d * d;
+            self.min[i] = self.min[i].min(x);
+            self.max[i] = self.max[i].max(x);
+        }
+    }
+
+    /// Folds the block into `moments` (cell by cell) and resets it.
+    fn flush(&mut self, count: u64, moments: &mut [Moments]) {
+        for (i, m) in moments.iter_mut().enumerate() {
+            let block = BlockSums {
+                sum: self.sum[i],
+                sum_sq: self.sum_sq[i],
+                min: self.min[i],
+                max: self.max[i],
+            };
+            if block.min <= block.max {
+                m.add_block(count, &block);
+            }
+        }
+        *self = CellSums::new(self.sum.len());
+    }
+}
+
+/// Accumulators of one worker.
 pub(crate) struct Collector {
-    /// `points x series`.
+    cells: CellSums,
+    /// Per cell (`points x series`).
     pub moments: Vec<Moments>,
     /// `points x sketched series`.
     pub sketches: Vec<QuantileSketch>,
-    block: Vec<BlockSums>,
+    scalar_cells: CellSums,
+    pub scalar_moments: Vec<Moments>,
+    pub scalar_sketches: Vec<QuantileSketch>,
     obs: Vec<f64>,
-    trackers: Vec<PassageTracker>,
-    /// Smallest path index that produced a non-finite observation.
+    scalars: Vec<f64>,
+    /// Smallest path index that produced a non-finite value.
     pub first_bad_path: Option<usize>,
     /// Whether some block was skipped because the run was cancelled.
     pub cancelled: bool,
@@ -87,17 +189,16 @@ pub(crate) struct Collector {
 
 impl Collector {
     pub fn new<M: Model>(ctx: &RunContext<'_, M>) -> Self {
-        let points = ctx.grid.points();
+        let cells = ctx.grid.points() * ctx.series;
         Collector {
+            cells: CellSums::new(cells),
             moments: ctx.shift.iter().map(|&c| Moments::new(c)).collect(),
-            sketches: vec![QuantileSketch::new(); points * ctx.sketched],
-            block: vec![BlockSums::default(); points * ctx.series],
-            obs: vec![0.0; ctx.series],
-            trackers: ctx
-                .passages
-                .iter()
-                .map(|p| PassageTracker::new(p.hold))
-                .collect(),
+            sketches: vec![QuantileSketch::new(); ctx.grid.points() * ctx.sketched],
+            scalar_cells: CellSums::new(ctx.scalars),
+            scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
+            scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
+            obs: vec![0.0; cells],
+            scalars: vec![0.0; ctx.scalars],
             first_bad_path: None,
             cancelled: false,
         }
@@ -113,90 +214,128 @@ impl Collector {
         let range = ctx.block_range(block);
         let count = range.len() as u64;
         for (local, path) in range.enumerate() {
-            if !self.run_path(ctx, path, local, &mut out) {
+            ctx.simulate(path, &mut self.obs, &mut self.scalars);
+            if !self.fold_path(ctx, local, &mut out) {
                 self.first_bad_path = Some(self.first_bad_path.map_or(path, |p| p.min(path)));
             }
         }
-        for (m, b) in self.moments.iter_mut().zip(self.block.iter_mut()) {
-            m.add_block(count, b);
-            *b = BlockSums::default();
-        }
+        self.cells.flush(count, &mut self.moments);
+        self.scalar_cells.flush(count, &mut self.scalar_moments);
     }
 
-    /// Simulates one path; returns `false` if it produced a non-finite observation.
-    fn run_path<M: Model>(
+    /// Folds the path in the buffers into the accumulators and per-path outputs;
+    /// returns whether every value was finite.
+    fn fold_path<M: Model>(
         &mut self,
         ctx: &RunContext<'_, M>,
-        path: usize,
         local: usize,
         out: &mut BlockOutput<'_>,
     ) -> bool {
-        let streams = PathStreams::new(ctx.seed, path as u64);
-        for (tracker, rule) in self.trackers.iter_mut().zip(&ctx.passages) {
-            *tracker = PassageTracker::new(rule.hold);
+        let finite = self.fold_statistics(ctx);
+        let (s, points) = (ctx.series, ctx.grid.points());
+        for (j, slot) in ctx.sketch_slot.iter().enumerate() {
+            if let Some(slot) = *slot {
+                for k in 0..points {
+                    self.sketches[k * ctx.sketched + slot].add(self.obs[k * s + j]);
+                }
+            }
         }
-        let mut state = ctx.model.init(ctx.plan, &streams, &mut self.obs);
-        let mut finite = self.observe(ctx, 0, local, out);
-        for k in 1..=ctx.grid.steps() {
-            ctx.model.step(ctx.plan, &mut state, k, &mut self.obs);
-            finite &= self.observe(ctx, k, local, out);
+        for (rule, times) in ctx.passages.iter().zip(out.times.iter_mut()) {
+            times[local] = passage_time(rule, &self.obs, s).map_or(CENSORED, |t| t as u32);
         }
-        for (tracker, times) in self.trackers.iter().zip(out.times.iter_mut()) {
-            times[local] = tracker.passage().map_or(CENSORED, |t| t as u32);
+        for (&j, row) in ctx.recorded.iter().zip(out.paths.iter_mut()) {
+            let row = &mut row[local * points..(local + 1) * points];
+            for (k, x) in row.iter_mut().enumerate() {
+                *x = self.obs[k * s + j];
+            }
         }
-        finite
+        let scalars_finite = self.scalar_cells.add_all(&self.scalars, &ctx.scalar_shift);
+        for (sketch, &x) in self.scalar_sketches.iter_mut().zip(&self.scalars) {
+            sketch.add(x);
+        }
+        for (kept, &x) in out.scalars.iter_mut().zip(&self.scalars) {
+            kept[local] = x;
+        }
+        finite && scalars_finite
     }
 
-    /// Folds the observations of point `k` in; returns whether all were finite.
-    #[inline(always)]
-    fn observe<M: Model>(
-        &mut self,
-        ctx: &RunContext<'_, M>,
-        k: usize,
-        local: usize,
-        out: &mut BlockOutput<'_>,
-    ) -> bool {
-        let s = ctx.series;
-        let row = k * s;
-        let mut finite = true;
-        for j in 0..s {
-            let x = self.obs[j];
-            finite &= x.is_finite();
-            self.block[row + j].add(x, ctx.shift[row + j]);
-            if let Some(slot) = ctx.sketch_slot[j] {
-                self.sketches[k * ctx.sketched + slot].add(x);
-            }
+    /// Per-point moments of the summarised series; returns whether every observation
+    /// (summarised or not) was finite.
+    fn fold_statistics<M: Model>(&mut self, ctx: &RunContext<'_, M>) -> bool {
+        if ctx.summarised.iter().all(|&on| on) {
+            return self.cells.add_all(&self.obs, &ctx.shift);
         }
-        for (tracker, rule) in self.trackers.iter_mut().zip(&ctx.passages) {
-            tracker.observe(k, rule.holds(&self.obs));
+        for (j, _) in ctx.summarised.iter().enumerate().filter(|(_, on)| **on) {
+            self.cells.add_strided(&self.obs, &ctx.shift, j, ctx.series);
         }
-        if !out.paths.is_empty() {
-            let points = ctx.grid.points();
-            let recorded = ctx
-                .recorded
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| **r)
-                .map(|(j, _)| j);
-            for (slice, j) in out.paths.iter_mut().zip(recorded) {
-                slice[local * points + k] = self.obs[j];
-            }
-        }
-        finite
+        all_finite(&self.obs)
     }
 
     /// Adds everything `other` collected.
     pub fn merge(&mut self, other: &Collector) {
-        for (a, b) in self.moments.iter_mut().zip(&other.moments) {
-            a.merge(b);
-        }
-        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
-            a.merge(b);
-        }
+        merge_all(&mut self.moments, &other.moments, Moments::merge);
+        merge_all(&mut self.sketches, &other.sketches, QuantileSketch::merge);
+        merge_all(
+            &mut self.scalar_moments,
+            &other.scalar_moments,
+            Moments::merge,
+        );
+        merge_all(
+            &mut self.scalar_sketches,
+            &other.scalar_sketches,
+            QuantileSketch::merge,
+        );
         self.first_bad_path = match (self.first_bad_path, other.first_bad_path) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         self.cancelled |= other.cancelled;
     }
+}
+
+fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
+    for (a, b) in into.iter_mut().zip(from) {
+        merge(a, b);
+    }
+}
+
+/// Whether every value is finite: integer tests of the exponent bits, without early
+/// exit, so that the loop vectorises.
+fn all_finite(xs: &[f64]) -> bool {
+    const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
+    xs.iter().fold(0u64, |bad, x| {
+        bad | u64::from(x.to_bits() & EXPONENT == EXPONENT)
+    }) == 0
+}
+
+/// The passage time of one path under `rule`, from its observations (`points x s`).
+fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> {
+    let points = obs.len() / s;
+    let x = |k: usize| obs[k * s + rule.series];
+    match (rule.barrier, rule.above) {
+        (ResolvedBarrier::Level(b), true) => first_run((0..points).map(|k| x(k) >= b), rule.hold),
+        (ResolvedBarrier::Level(b), false) => first_run((0..points).map(|k| x(k) <= b), rule.hold),
+        (ResolvedBarrier::Series(j), true) => {
+            first_run((0..points).map(|k| x(k) >= obs[k * s + j]), rule.hold)
+        }
+        (ResolvedBarrier::Series(j), false) => {
+            first_run((0..points).map(|k| x(k) <= obs[k * s + j]), rule.hold)
+        }
+    }
+}
+
+/// The passage time of a sequence of per-point conditions (see [`PassageTracker`]).
+#[inline(always)]
+fn first_run(mut conditions: impl Iterator<Item = bool>, hold: Hold) -> Option<usize> {
+    if hold == Hold::Steps(1) {
+        return conditions.position(|c| c);
+    }
+    let mut tracker = PassageTracker::new(hold);
+    for (k, c) in conditions.enumerate() {
+        tracker.observe(k, c);
+        if tracker.is_settled() {
+            break;
+        }
+    }
+    tracker.passage()
 }

@@ -150,23 +150,10 @@ pub(crate) enum ResolvedBarrier {
 /// A rule bound to series indices.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ResolvedPassage {
-    series: usize,
-    above: bool,
-    barrier: ResolvedBarrier,
+    pub(crate) series: usize,
+    pub(crate) above: bool,
+    pub(crate) barrier: ResolvedBarrier,
     pub(crate) hold: Hold,
-}
-
-impl ResolvedPassage {
-    /// Whether the condition holds for the observations `obs` of one point.
-    #[inline(always)]
-    pub(crate) fn holds(&self, obs: &[f64]) -> bool {
-        let x = obs[self.series];
-        let b = match self.barrier {
-            ResolvedBarrier::Level(level) => level,
-            ResolvedBarrier::Series(j) => obs[j],
-        };
-        if self.above { x >= b } else { x <= b }
-    }
 }
 
 /// Tracks one path's passage time from a sequence of per-point conditions.
@@ -224,6 +211,12 @@ impl PassageTracker {
         {
             self.found = Some(self.run_start);
         }
+    }
+
+    /// Whether the passage time is known whatever the remaining points hold.
+    #[inline(always)]
+    pub fn is_settled(&self) -> bool {
+        self.found.is_some()
     }
 
     /// The passage time once every point up to the horizon has been observed, or
@@ -300,6 +293,8 @@ mod tests {
         let ok = FirstPassage::below("revenue", Barrier::Series("spending".into()))
             .resolve(&names)
             .unwrap();
-        assert!(ok.holds(&[1.0, 2.0]) && !ok.holds(&[3.0, 2.0]));
+        assert_eq!(ok.series, 0);
+        assert!(!ok.above);
+        assert!(matches!(ok.barrier, ResolvedBarrier::Series(1)));
     }
 }

@@ -12,7 +12,9 @@ use crate::error::Result;
 ///    uncertain parameters and taking its random generators from `streams`) and
 ///    writes the observations at `t_0 = 0`;
 /// 2. [`step`](Model::step) for `k = 1..=steps`, which advances the state from
-///    `t_{k-1}` to `t_k` and writes the observations at `t_k`.
+///    `t_{k-1}` to `t_k` and writes the observations at `t_k`;
+/// 3. [`finish`](Model::finish) once, which writes the path's scalar outcomes, if
+///    the model declares any in [`scalars`](Model::scalars).
 ///
 /// Everything that depends only on the grid (exact transition constants, schedules
 /// resolved to steps) belongs in the [`Plan`](Model::Plan), built once per run by
@@ -22,7 +24,7 @@ use crate::error::Result;
 ///
 /// ```
 /// use outpace::engine::{Component, Grid, Model, PathRng, PathStreams, Simulation};
-/// use outpace::process::{Gbm, GbmStep, Process, Transition};
+/// use outpace::process::{Gbm, GbmState, GbmStep, Process, Transition};
 ///
 /// /// Revenue follows a GBM; spending grows at a fixed rate.
 /// struct Toy {
@@ -36,7 +38,7 @@ use crate::error::Result;
 /// }
 ///
 /// struct ToyState {
-///     revenue: f64,
+///     revenue: GbmState,
 ///     spending: f64,
 ///     rng: PathRng,
 /// }
@@ -59,15 +61,16 @@ use crate::error::Result;
 ///     }
 ///
 ///     fn init(&self, _plan: &ToyPlan, streams: &PathStreams, obs: &mut [f64]) -> ToyState {
-///         let state = ToyState { revenue: self.revenue.x0(), spending: 1.5, rng: streams.rng(REVENUE) };
-///         obs.copy_from_slice(&[state.revenue, state.spending]);
+///         let revenue = self.revenue.initial_state();
+///         let state = ToyState { revenue, spending: 1.5, rng: streams.rng(REVENUE) };
+///         obs.copy_from_slice(&[self.revenue.value(&revenue), state.spending]);
 ///         state
 ///     }
 ///
 ///     fn step(&self, plan: &ToyPlan, s: &mut ToyState, _k: usize, obs: &mut [f64]) {
 ///         plan.revenue.step(&mut s.revenue, &mut s.rng);
 ///         s.spending *= plan.spending_factor;
-///         obs.copy_from_slice(&[s.revenue, s.spending]);
+///         obs.copy_from_slice(&[self.revenue.value(&s.revenue), s.spending]);
 ///     }
 /// }
 ///
@@ -95,10 +98,24 @@ pub trait Model: Sync {
     fn plan(&self, grid: &Grid) -> Result<Self::Plan>;
 
     /// Starts a path: builds its state and writes the observations at time 0 into
-    /// `obs` (one value per series).
+    /// `obs` (one value per series, every one of them).
     fn init(&self, plan: &Self::Plan, streams: &PathStreams, obs: &mut [f64]) -> Self::State;
 
     /// Advances a path from point `k - 1` to point `k` (`k` runs from 1 to `steps`)
-    /// and writes the observations at point `k` into `obs`.
+    /// and writes the observations at point `k` into `obs`. Every entry must be
+    /// written: `obs` holds NaN on entry, and a NaN left in it is reported as
+    /// [`Error::NonFinite`](crate::Error::NonFinite).
     fn step(&self, plan: &Self::Plan, state: &mut Self::State, k: usize, obs: &mut [f64]);
+
+    /// Names of per-path scalar outcomes (a terminal value, an NPV, ...) that
+    /// [`finish`](Model::finish) computes once per path. None by default.
+    fn scalars(&self) -> &[&'static str] {
+        &[]
+    }
+
+    /// Writes the per-path scalar outcomes after the last step (one value per name
+    /// in [`scalars`](Model::scalars)).
+    fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {
+        let _ = (plan, state, scalars);
+    }
 }

@@ -18,6 +18,7 @@ pub struct Outcome {
     pub(crate) paths: usize,
     pub(crate) series: Vec<SeriesSummary>,
     pub(crate) passages: Vec<PassageTimes>,
+    pub(crate) scalars: Vec<ScalarSummary>,
     pub(crate) recorded: Option<RecordedPaths>,
 }
 
@@ -37,7 +38,7 @@ impl Outcome {
         self.paths
     }
 
-    /// Summaries of every series, in the model's order.
+    /// Summaries of the series with per-point statistics, in the model's order.
     pub fn all_series(&self) -> &[SeriesSummary] {
         &self.series
     }
@@ -55,6 +56,16 @@ impl Outcome {
     /// Passage times of one rule by the name it was requested under.
     pub fn passage(&self, name: &str) -> Option<&PassageTimes> {
         self.passages.iter().find(|p| p.name == name)
+    }
+
+    /// Summaries of every per-path scalar outcome, in the model's order.
+    pub fn all_scalars(&self) -> &[ScalarSummary] {
+        &self.scalars
+    }
+
+    /// The summary of one scalar outcome by name.
+    pub fn scalar(&self, name: &str) -> Option<&ScalarSummary> {
+        self.scalars.iter().find(|s| s.name == name)
     }
 
     /// The recorded paths, when the run was in paths mode.
@@ -155,14 +166,66 @@ impl SeriesSummary {
     /// Estimate of the `q`-quantile at point `k` (relative accuracy
     /// [`RELATIVE_ACCURACY`](crate::stats::RELATIVE_ACCURACY)), or `None` if quantiles
     /// were not collected or `q` is outside `[0, 1]`.
+    ///
+    /// The sketch's estimate is clamped into the exact `[min, max]` of the point,
+    /// which keeps the accuracy bound and makes quantiles of a constant exact.
     pub fn quantile(&self, k: usize, q: f64) -> Option<f64> {
-        self.sketch(k)?.quantile(q)
+        let estimate = self.sketch(k)?.quantile(q)?;
+        let stats = &self.stats[k];
+        Some(estimate.clamp(stats.min, stats.max))
     }
 
     /// The `q`-quantile at every point: one band of a fan chart.
     pub fn quantile_band(&self, q: f64) -> Option<Vec<f64>> {
-        let sketches = self.sketches.as_ref()?;
-        sketches.iter().map(|s| s.quantile(q)).collect()
+        (0..self.points()).map(|k| self.quantile(k, q)).collect()
+    }
+}
+
+/// The distribution of one per-path scalar outcome (see
+/// [`Model::scalars`](super::Model::scalars)), with the values themselves when they
+/// were kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalarSummary {
+    name: String,
+    stats: StepStats,
+    sketch: QuantileSketch,
+    values: Option<Vec<f64>>,
+}
+
+impl ScalarSummary {
+    pub(crate) fn new(
+        name: String,
+        stats: StepStats,
+        sketch: QuantileSketch,
+        values: Option<Vec<f64>>,
+    ) -> Self {
+        ScalarSummary {
+            name,
+            stats,
+            sketch,
+            values,
+        }
+    }
+
+    /// The outcome's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Mean, standard deviation, standard error, min and max over paths.
+    pub fn stats(&self) -> &StepStats {
+        &self.stats
+    }
+
+    /// Estimate of the `q`-quantile over paths, clamped into `[min, max]`.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let estimate = self.sketch.quantile(q)?;
+        Some(estimate.clamp(self.stats.min, self.stats.max))
+    }
+
+    /// Every path's value in path order, if they were kept.
+    pub fn values(&self) -> Option<&[f64]> {
+        self.values.as_deref()
     }
 }
 

@@ -8,12 +8,33 @@ use crate::process::{Process, Transition};
 /// from the stream of `Component::new(0)` (or the one set with
 /// [`component`](ProcessModel::component)).
 ///
+/// Two options shape what is observed:
+/// * [`log_scale`](ProcessModel::log_scale) emits [`Process::log_value`] instead of
+///   the value: for processes kept on the log scale (GBM) a barrier on the log costs
+///   no `exp` per step;
+/// * [`terminal_value`](ProcessModel::terminal_value) adds the value at the horizon
+///   as a per-path scalar outcome.
+///
 /// ```
-/// use outpace::engine::{ProcessModel, Simulation};
+/// use outpace::engine::{Barrier, FirstPassage, ProcessModel, Simulation};
 /// use outpace::process::Gbm;
-/// let model = ProcessModel::new("price", Gbm::new(0.0, 0.2, 1.0)?);
-/// let result = Simulation::new(model).paths(1_000).steps(10).dt(0.1).run()?;
+///
+/// let price = ProcessModel::new("price", Gbm::new(0.0, 0.2, 1.0)?);
+/// let result = Simulation::new(price).paths(1_000).steps(10).dt(0.1).run()?;
 /// assert_eq!(result.series("price").unwrap().points(), 11);
+///
+/// // The same process observed on the log scale, with its terminal level.
+/// let log_price = ProcessModel::new("log_price", Gbm::new(0.0, 0.2, 1.0)?)
+///     .log_scale()
+///     .terminal_value("price_at_horizon");
+/// let doubled = FirstPassage::above("log_price", Barrier::Level(2f64.ln()));
+/// let result = Simulation::new(log_price)
+///     .paths(1_000)
+///     .steps(10)
+///     .dt(0.1)
+///     .first_passage("doubled", doubled)
+///     .run()?;
+/// assert!(result.scalar("price_at_horizon").unwrap().stats().mean > 0.0);
 /// # Ok::<(), outpace::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -21,6 +42,8 @@ pub struct ProcessModel<P> {
     name: [&'static str; 1],
     process: P,
     component: Component,
+    log_scale: bool,
+    terminal: Option<[&'static str; 1]>,
 }
 
 impl<P: Process> ProcessModel<P> {
@@ -30,6 +53,8 @@ impl<P: Process> ProcessModel<P> {
             name: [name],
             process,
             component: Component::new(0),
+            log_scale: false,
+            terminal: None,
         }
     }
 
@@ -40,9 +65,32 @@ impl<P: Process> ProcessModel<P> {
         self
     }
 
+    /// Emits the natural log of the value.
+    #[must_use]
+    pub fn log_scale(mut self) -> Self {
+        self.log_scale = true;
+        self
+    }
+
+    /// Adds the value at the horizon as the per-path scalar outcome `name`.
+    #[must_use]
+    pub fn terminal_value(mut self, name: &'static str) -> Self {
+        self.terminal = Some([name]);
+        self
+    }
+
     /// The wrapped process.
     pub fn process(&self) -> &P {
         &self.process
+    }
+
+    #[inline(always)]
+    fn observe(&self, state: &P::State) -> f64 {
+        if self.log_scale {
+            self.process.log_value(state)
+        } else {
+            self.process.value(state)
+        }
     }
 }
 
@@ -64,13 +112,17 @@ where
         &self.name
     }
 
+    fn scalars(&self) -> &[&'static str] {
+        self.terminal.as_ref().map_or(&[], |t| t)
+    }
+
     fn plan(&self, grid: &Grid) -> Result<P::Transition> {
         self.process.transition(grid.dt())
     }
 
     fn init(&self, _plan: &P::Transition, streams: &PathStreams, obs: &mut [f64]) -> Self::State {
         let state = self.process.initial_state();
-        obs[0] = self.process.value(&state);
+        obs[0] = self.observe(&state);
         ProcessPath {
             state,
             rng: streams.rng(self.component),
@@ -80,6 +132,12 @@ where
     #[inline]
     fn step(&self, plan: &P::Transition, path: &mut Self::State, _k: usize, obs: &mut [f64]) {
         plan.step(&mut path.state, &mut path.rng);
-        obs[0] = self.process.value(&path.state);
+        obs[0] = self.observe(&path.state);
+    }
+
+    fn finish(&self, _plan: &P::Transition, path: &Self::State, scalars: &mut [f64]) {
+        if let Some(out) = scalars.first_mut() {
+            *out = self.process.value(&path.state);
+        }
     }
 }

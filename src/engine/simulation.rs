@@ -2,7 +2,9 @@
 
 use super::collector::{BLOCK_PATHS, BlockOutput, Collector, RunContext};
 use super::first_passage::index_of;
-use super::outcome::{CENSORED, Outcome, PassageTimes, RecordedPaths, SeriesSummary, StepStats};
+use super::outcome::{
+    CENSORED, Outcome, PassageTimes, RecordedPaths, ScalarSummary, SeriesSummary, StepStats,
+};
 use super::{FirstPassage, Grid, Model};
 use crate::error::{Error, Result, check};
 use ndarray::Array2;
@@ -94,8 +96,10 @@ impl RunControl {
 /// (see [`BLOCK_PATHS`]).
 ///
 /// **Summary mode** (the default) keeps, per point and series, exact moments, min,
-/// max and a quantile sketch, plus one `u32` per path for each first-passage rule:
-/// memory does not grow with the number of paths beyond those. **Paths mode**
+/// max and a quantile sketch, plus one `u32` per path for each first-passage rule and
+/// one `f64` per path for each scalar outcome of the model (unless
+/// [`keep_scalars`](Simulation::keep_scalars) is off): memory does not grow with the
+/// number of paths beyond those. **Paths mode**
 /// ([`record_paths`](Simulation::record_paths)) also keeps every path, refused with
 /// [`Error::MemoryCap`] before allocating if it would exceed the memory cap.
 ///
@@ -126,8 +130,10 @@ pub struct Simulation<M> {
     seed: u64,
     chunk_paths: usize,
     threads: Option<usize>,
+    statistics: Selection,
     quantiles: Selection,
     record: Selection,
+    keep_scalars: bool,
     memory_cap: u64,
     passages: Vec<(String, FirstPassage)>,
     control: Option<Arc<RunControl>>,
@@ -145,8 +151,10 @@ impl<M: Model> Simulation<M> {
             seed: 0,
             chunk_paths: 4 * BLOCK_PATHS,
             threads: None,
+            statistics: Selection::All,
             quantiles: Selection::All,
             record: Selection::None,
+            keep_scalars: true,
             memory_cap: DEFAULT_MEMORY_CAP,
             passages: Vec::new(),
             control: None,
@@ -199,6 +207,23 @@ impl<M: Model> Simulation<M> {
     #[must_use]
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
+        self
+    }
+
+    /// Per-point statistics (mean, sd, min, max) for the selected series only
+    /// (default: all). Series with quantiles always get statistics too; first-passage
+    /// rules and paths mode work on every series regardless.
+    #[must_use]
+    pub fn statistics_for(mut self, selection: Selection) -> Self {
+        self.statistics = selection;
+        self
+    }
+
+    /// Keeps every path's scalar outcomes (`true`, the default: 8 bytes per path and
+    /// scalar), or only their summaries.
+    #[must_use]
+    pub fn keep_scalars(mut self, on: bool) -> Self {
+        self.keep_scalars = on;
         self
     }
 
@@ -266,30 +291,33 @@ impl<M: Model> Simulation<M> {
         let grid = Grid::new(self.steps, self.dt)?;
         let settings = self.validate(&grid)?;
         let plan = self.model.plan(&grid)?;
+        let series = settings.names.len();
+        let scalars = self.model.scalars().len();
         let mut ctx = RunContext {
             model: &self.model,
             plan: &plan,
             grid,
             seed: self.seed,
             paths: self.paths,
-            series: settings.names.len(),
+            series,
+            summarised: settings.summarised,
             sketch_slot: slots(&settings.sketched),
             sketched: settings.sketched.iter().filter(|&&s| s).count(),
             passages: settings.passages,
-            recorded: settings.recorded,
-            shift: vec![0.0; grid.points() * settings.names.len()],
+            recorded: (0..series).filter(|&j| settings.recorded[j]).collect(),
+            scalars,
+            keep_scalars: self.keep_scalars,
+            shift: vec![0.0; grid.points() * series],
+            scalar_shift: vec![0.0; scalars],
         };
-        let mut shift = std::mem::take(&mut ctx.shift);
-        if let Some((k, j)) = ctx.replay(0, &mut shift) {
-            return Err(non_finite(
-                settings.names,
-                0,
-                k,
-                j,
-                shift[k * ctx.series + j],
-            ));
+        // Path 0's values are the shifts of every moment (see `Moments`).
+        let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
+        ctx.simulate(0, &mut shift, &mut scalar_shift);
+        if let Some((at, value)) = ctx.locate_non_finite(&shift, &scalar_shift) {
+            return Err(self.non_finite(0, at, value));
         }
         ctx.shift = shift;
+        ctx.scalar_shift = scalar_shift;
         match self.threads {
             None => self.execute(&ctx, settings.names),
             Some(n) => rayon::ThreadPoolBuilder::new()
@@ -318,8 +346,15 @@ impl<M: Model> Simulation<M> {
             ));
         }
         let names = self.model.series();
-        check_series_names(names)?;
-        let recorded = self.record.resolve(names)?;
+        if names.is_empty() {
+            return Err(Error::invalid(
+                "series",
+                "[]",
+                "a model must emit at least one series",
+            ));
+        }
+        check_unique("series", names)?;
+        check_unique("scalars", self.model.scalars())?;
         let passages = self
             .passages
             .iter()
@@ -328,10 +363,17 @@ impl<M: Model> Simulation<M> {
                     .map_err(|e| e.within(&format!("first_passage[{name}]")))
             })
             .collect::<Result<Vec<_>>>()?;
+        let sketched = self.quantiles.resolve(names)?;
+        let summarised = self.statistics.resolve(names)?;
         let settings = Settings {
             names,
-            sketched: self.quantiles.resolve(names)?,
-            recorded,
+            summarised: summarised
+                .iter()
+                .zip(&sketched)
+                .map(|(a, b)| *a || *b)
+                .collect(),
+            sketched,
+            recorded: self.record.resolve(names)?,
             passages,
         };
         self.check_memory(grid, &settings)?;
@@ -356,10 +398,15 @@ impl<M: Model> Simulation<M> {
         }
         let recorded = settings.recorded.iter().filter(|&&r| r).count();
         let matrices = self.paths as u128 * grid.points() as u128 * recorded as u128 * 8;
-        let scalars = self.paths as u128 * settings.passages.len() as u128 * 4;
-        if matrices + scalars > self.memory_cap as u128 {
+        let kept = if self.keep_scalars {
+            self.model.scalars().len() as u128 * 8
+        } else {
+            0
+        };
+        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept);
+        if matrices + per_path > self.memory_cap as u128 {
             return Err(Error::MemoryCap {
-                requested: matrices + scalars,
+                requested: matrices + per_path,
                 cap: self.memory_cap,
                 paths: self.paths,
                 points: grid.points(),
@@ -374,16 +421,19 @@ impl<M: Model> Simulation<M> {
         let points = ctx.grid.points();
         let blocks = self.paths.div_ceil(BLOCK_PATHS);
         let chunk_blocks = self.chunk_paths.div_ceil(BLOCK_PATHS);
-        let recorded_count = ctx.recorded.iter().filter(|&&r| r).count();
-        let mut matrices: Vec<Vec<f64>> = (0..recorded_count)
-            .map(|_| vec![0.0; self.paths * points])
-            .collect();
-        let mut times: Vec<Vec<u32>> = ctx
-            .passages
-            .iter()
-            .map(|_| vec![CENSORED; self.paths])
-            .collect();
-        let outputs = block_outputs(blocks, points, &mut matrices, &mut times);
+        let kept_scalars = if ctx.keep_scalars { ctx.scalars } else { 0 };
+        let mut buffers = Buffers {
+            matrices: (0..ctx.recorded.len())
+                .map(|_| vec![0.0; self.paths * points])
+                .collect(),
+            times: ctx
+                .passages
+                .iter()
+                .map(|_| vec![CENSORED; self.paths])
+                .collect(),
+            scalars: (0..kept_scalars).map(|_| vec![0.0; self.paths]).collect(),
+        };
+        let outputs = buffers.split(blocks, points);
         let control = self.control.as_deref();
         let collector = outputs
             .into_par_iter()
@@ -413,11 +463,26 @@ impl<M: Model> Simulation<M> {
             return Err(Error::Cancelled);
         }
         if let Some(path) = collector.first_bad_path {
-            let mut obs = vec![0.0; points * ctx.series];
-            let (k, j) = ctx.replay(path, &mut obs).unwrap_or((0, 0));
-            return Err(non_finite(names, path, k, j, obs[k * ctx.series + j]));
+            let (at, value) = ctx.first_non_finite(path).unwrap_or(((0, 0), f64::NAN));
+            return Err(self.non_finite(path, at, value));
         }
-        Ok(self.assemble(ctx, names, collector, matrices, times))
+        Ok(self.assemble(ctx, names, collector, buffers))
+    }
+
+    /// The error for a non-finite value of `path` at `(point, index)`; a point past
+    /// the horizon designates scalar outcome `index`.
+    fn non_finite(&self, path: usize, (k, j): (usize, usize), value: f64) -> Error {
+        let (series, step) = if k > self.steps {
+            (self.model.scalars()[j], self.steps)
+        } else {
+            (self.model.series()[j], k)
+        };
+        Error::NonFinite {
+            series: series.to_owned(),
+            path,
+            step,
+            value: value.to_string(),
+        }
     }
 
     fn assemble(
@@ -425,13 +490,13 @@ impl<M: Model> Simulation<M> {
         ctx: &RunContext<'_, M>,
         names: &[&str],
         collector: Collector,
-        matrices: Vec<Vec<f64>>,
-        times: Vec<Vec<u32>>,
+        buffers: Buffers,
     ) -> Outcome {
         let points = ctx.grid.points();
         let series = names
             .iter()
             .enumerate()
+            .filter(|(j, _)| ctx.summarised[*j])
             .map(|(j, name)| {
                 let stats = (0..points)
                     .map(|k| StepStats::from(&collector.moments[k * ctx.series + j]))
@@ -447,17 +512,25 @@ impl<M: Model> Simulation<M> {
         let passages = self
             .passages
             .iter()
-            .zip(times)
+            .zip(buffers.times)
             .map(|((name, _), t)| PassageTimes::new(name.clone(), ctx.grid.steps(), t))
             .collect();
-        let recorded = (!matrices.is_empty()).then(|| {
-            let recorded_names = names
-                .iter()
-                .zip(&ctx.recorded)
-                .filter(|(_, r)| **r)
-                .map(|(n, _)| (*n).to_owned())
-                .collect();
-            let arrays = matrices
+        let mut kept = buffers.scalars.into_iter();
+        let scalars = self
+            .model
+            .scalars()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let stats = StepStats::from(&collector.scalar_moments[i]);
+                let sketch = collector.scalar_sketches[i].clone();
+                ScalarSummary::new((*name).to_owned(), stats, sketch, kept.next())
+            })
+            .collect();
+        let recorded = (!buffers.matrices.is_empty()).then(|| {
+            let recorded_names = ctx.recorded.iter().map(|&j| names[j].to_owned()).collect();
+            let arrays = buffers
+                .matrices
                 .into_iter()
                 .map(|m| {
                     Array2::from_shape_vec((self.paths, points), m)
@@ -472,6 +545,7 @@ impl<M: Model> Simulation<M> {
             paths: self.paths,
             series,
             passages,
+            scalars,
             recorded,
         }
     }
@@ -480,26 +554,16 @@ impl<M: Model> Simulation<M> {
 /// Settings resolved against the model's series names.
 struct Settings<'a> {
     names: &'a [&'static str],
+    summarised: Vec<bool>,
     sketched: Vec<bool>,
     recorded: Vec<bool>,
     passages: Vec<super::first_passage::ResolvedPassage>,
 }
 
-fn check_series_names(names: &[&str]) -> Result<()> {
-    if names.is_empty() {
-        return Err(Error::invalid(
-            "series",
-            "[]",
-            "a model must emit at least one series",
-        ));
-    }
+fn check_unique(what: &str, names: &[&str]) -> Result<()> {
     for (i, name) in names.iter().enumerate() {
         if names[..i].contains(name) {
-            return Err(Error::invalid(
-                "series",
-                name,
-                "series names must be unique",
-            ));
+            return Err(Error::invalid(what, name, "names must be unique"));
         }
     }
     Ok(())
@@ -518,40 +582,41 @@ fn slots(mask: &[bool]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Splits the per-path output buffers into disjoint per-block slices.
-fn block_outputs<'a>(
-    blocks: usize,
-    points: usize,
-    matrices: &'a mut [Vec<f64>],
-    times: &'a mut [Vec<u32>],
-) -> Vec<BlockOutput<'a>> {
-    let mut outputs: Vec<BlockOutput<'a>> = (0..blocks)
-        .map(|_| BlockOutput {
-            times: Vec::with_capacity(times.len()),
-            paths: Vec::with_capacity(matrices.len()),
-        })
-        .collect();
-    for matrix in matrices.iter_mut() {
-        for (out, chunk) in outputs
-            .iter_mut()
-            .zip(matrix.chunks_mut(BLOCK_PATHS * points))
-        {
-            out.paths.push(chunk);
-        }
-    }
-    for t in times.iter_mut() {
-        for (out, chunk) in outputs.iter_mut().zip(t.chunks_mut(BLOCK_PATHS)) {
-            out.times.push(chunk);
-        }
-    }
-    outputs
+/// The per-path outputs of a run: recorded paths, passage times, kept scalars.
+struct Buffers {
+    matrices: Vec<Vec<f64>>,
+    times: Vec<Vec<u32>>,
+    scalars: Vec<Vec<f64>>,
 }
 
-fn non_finite(names: &[&str], path: usize, k: usize, j: usize, value: f64) -> Error {
-    Error::NonFinite {
-        series: names[j].to_owned(),
-        path,
-        step: k,
-        value: value.to_string(),
+impl Buffers {
+    /// Splits every buffer into disjoint per-block slices.
+    fn split(&mut self, blocks: usize, points: usize) -> Vec<BlockOutput<'_>> {
+        let mut outputs: Vec<BlockOutput<'_>> = (0..blocks)
+            .map(|_| BlockOutput {
+                times: Vec::with_capacity(self.times.len()),
+                paths: Vec::with_capacity(self.matrices.len()),
+                scalars: Vec::with_capacity(self.scalars.len()),
+            })
+            .collect();
+        for matrix in &mut self.matrices {
+            for (out, chunk) in outputs
+                .iter_mut()
+                .zip(matrix.chunks_mut(BLOCK_PATHS * points))
+            {
+                out.paths.push(chunk);
+            }
+        }
+        for times in &mut self.times {
+            for (out, chunk) in outputs.iter_mut().zip(times.chunks_mut(BLOCK_PATHS)) {
+                out.times.push(chunk);
+            }
+        }
+        for scalars in &mut self.scalars {
+            for (out, chunk) in outputs.iter_mut().zip(scalars.chunks_mut(BLOCK_PATHS)) {
+                out.scalars.push(chunk);
+            }
+        }
+        outputs
     }
 }

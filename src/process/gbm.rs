@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 /// **Closed forms** (checked in the tests): `E[S_t] = x0 e^{mu t}`,
 /// `Var[S_t] = x0^2 e^{2 mu t} (e^{sigma^2 t} - 1)`.
 ///
+/// The state is the log-return `u_t = ln(S_t / x0)` ([`GbmState`]), advanced by
+/// `u <- u + (mu - sigma^2 / 2) dt + sigma sqrt(dt) Z`, and the level is
+/// `S_t = x0 e^{u_t}`: the start is exactly `x0`, and [`Process::log_value`] needs no
+/// `exp`.
+///
 /// ```
 /// use outpace::process::{Gbm, Process};
 /// let gbm = Gbm::new(0.1, 0.3, 1.0)?;
@@ -26,6 +31,15 @@ pub struct Gbm {
     mu: f64,
     sigma: f64,
     x0: f64,
+    #[serde(skip_serializing)]
+    log_x0: f64,
+}
+
+/// The state of a [`Gbm`] path: the log-return since the start.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GbmState {
+    /// `ln(S_t / x0)`.
+    pub log_return: f64,
 }
 
 /// The serialised form of [`Gbm`], validated through [`Gbm::new`] on the way in.
@@ -49,10 +63,12 @@ impl Gbm {
     /// GBM with drift `mu` (finite), volatility `sigma` (finite, `>= 0`) and start
     /// `x0` (finite, `> 0`).
     pub fn new(mu: f64, sigma: f64, x0: f64) -> Result<Self> {
+        let x0 = check::positive("x0", x0)?;
         Ok(Gbm {
             mu: check::finite("mu", mu)?,
             sigma: check::non_negative("sigma", sigma)?,
-            x0: check::positive("x0", x0)?,
+            x0,
+            log_x0: x0.ln(),
         })
     }
 
@@ -82,7 +98,7 @@ impl Gbm {
     }
 }
 
-/// Exact GBM step for a fixed `dt`: `S <- S exp(drift + vol Z)`.
+/// Exact GBM step for a fixed `dt`: `u <- u + drift + vol Z` on the log-return.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GbmStep {
     drift: f64,
@@ -102,11 +118,11 @@ impl GbmStep {
 }
 
 impl Process for Gbm {
-    type State = f64;
+    type State = GbmState;
     type Transition = GbmStep;
 
-    fn initial_state(&self) -> f64 {
-        self.x0
+    fn initial_state(&self) -> GbmState {
+        GbmState::default()
     }
 
     fn transition(&self, dt: f64) -> Result<GbmStep> {
@@ -117,24 +133,30 @@ impl Process for Gbm {
         })
     }
 
-    fn value(&self, state: &f64) -> f64 {
-        *state
+    #[inline]
+    fn value(&self, state: &GbmState) -> f64 {
+        self.x0 * state.log_return.exp()
+    }
+
+    #[inline]
+    fn log_value(&self, state: &GbmState) -> f64 {
+        self.log_x0 + state.log_return
     }
 }
 
 impl Transition for GbmStep {
-    type State = f64;
+    type State = GbmState;
 
     #[inline]
-    fn step<R: Rng + ?Sized>(&self, state: &mut f64, rng: &mut R) {
+    fn step<R: Rng + ?Sized>(&self, state: &mut GbmState, rng: &mut R) {
         self.step_with(state, standard_normal(rng), rng);
     }
 }
 
 impl GaussianDriven for GbmStep {
     #[inline(always)]
-    fn step_with<R: Rng + ?Sized>(&self, state: &mut f64, z: f64, _rng: &mut R) {
-        *state *= (self.drift + self.vol * z).exp();
+    fn step_with<R: Rng + ?Sized>(&self, state: &mut GbmState, z: f64, _rng: &mut R) {
+        state.log_return += self.drift + self.vol * z;
     }
 }
 
@@ -185,9 +207,11 @@ mod tests {
         let step = gbm.transition(0.25).unwrap();
         let mut rng = crate::engine::PathStreams::new(1, 0).rng(crate::engine::Component::new(0));
         let mut s = gbm.initial_state();
+        assert_eq!(gbm.value(&s), 2.0);
         for _ in 0..8 {
             step.step(&mut s, &mut rng);
         }
-        assert!((s - 2.0 * (0.07f64 * 2.0).exp()).abs() < 1e-14);
+        assert!((gbm.value(&s) - 2.0 * (0.07f64 * 2.0).exp()).abs() < 1e-14);
+        assert!((gbm.log_value(&s) - gbm.value(&s).ln()).abs() < 1e-15);
     }
 }

@@ -151,12 +151,67 @@ fn representative(key: u32) -> f64 {
 }
 
 /// Dense counts over the key range `[offset, offset + counts.len())`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Equality and the serialised form depend only on the counts, not on how much
+/// slack the range grew with, so sketches of the same data compare equal however
+/// they were built.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(into = "StoreData", try_from = "StoreData")]
 struct Store {
     offset: u32,
     counts: Vec<u64>,
     total: u64,
 }
+
+/// The canonical form of a [`Store`]: its occupied range only.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreData {
+    offset: u32,
+    counts: Vec<u64>,
+}
+
+impl From<Store> for StoreData {
+    fn from(store: Store) -> Self {
+        let (offset, counts) = store.occupied();
+        StoreData {
+            offset,
+            counts: counts.to_vec(),
+        }
+    }
+}
+
+impl TryFrom<StoreData> for Store {
+    type Error = String;
+
+    fn try_from(data: StoreData) -> Result<Self, String> {
+        if u64::from(data.offset) + data.counts.len() as u64 > u64::from(u32::MAX) {
+            return Err(format!(
+                "sketch store of {} buckets from key {} exceeds the key range",
+                data.counts.len(),
+                data.offset
+            ));
+        }
+        let total = data
+            .counts
+            .iter()
+            .try_fold(0u64, |acc, &c| acc.checked_add(c));
+        let total = total.ok_or("sketch store counts overflow")?;
+        Ok(Store {
+            offset: data.offset,
+            counts: data.counts,
+            total,
+        })
+    }
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        self.total == other.total && self.occupied() == other.occupied()
+    }
+}
+
+impl Eq for Store {}
 
 impl Store {
     #[inline]
@@ -222,6 +277,17 @@ impl Store {
         let first = self.counts.iter().position(|&c| c > 0)?;
         let last = self.counts.iter().rposition(|&c| c > 0)?;
         Some((self.offset + first as u32, self.offset + last as u32))
+    }
+
+    /// The first occupied key and the counts from there to the last occupied key.
+    fn occupied(&self) -> (u32, &[u64]) {
+        match self.occupied_range() {
+            Some((lo, hi)) => {
+                let start = (lo - self.offset) as usize;
+                (lo, &self.counts[start..=start + (hi - lo) as usize])
+            }
+            None => (0, &[]),
+        }
     }
 
     /// Key of the value with 0-based rank `rank` in increasing order.
@@ -335,6 +401,25 @@ mod tests {
             assert_eq!(backward.quantile(q), whole.quantile(q));
         }
         assert_eq!(forward.count(), 3000);
+    }
+
+    #[test]
+    fn serde_round_trip_is_canonical() {
+        let mut a = QuantileSketch::new();
+        let mut b = QuantileSketch::new();
+        for x in [1.0, -3.0, 0.0, 250.0, 7.5] {
+            a.add(x);
+        }
+        // Same data inserted in another order grows the stores differently.
+        for x in [250.0, 7.5, 0.0, -3.0, 1.0] {
+            b.add(x);
+        }
+        assert_eq!(a, b);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, serde_json::to_string(&b).unwrap());
+        let back: QuantileSketch = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(back.quantile(0.5), a.quantile(0.5));
     }
 
     #[test]

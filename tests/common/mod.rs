@@ -4,7 +4,8 @@
 //! [`K_SIGMA`] standard errors, the standard error being computed from the same
 //! sample. Seeds are fixed, so each test is deterministic; sample sizes are chosen so
 //! that the plausible wrong formulas (an Euler step, a missing Ito correction, a
-//! wrong rate) lie many standard errors away and would fail.
+//! wrong rate) lie many standard errors away and would fail. Set `OUTPACE_SHOW_Z=1`
+//! to print the z-score of every check.
 #![allow(dead_code)]
 
 use outpace::engine::{Component, PathStreams};
@@ -54,6 +55,9 @@ pub fn assert_within(what: &str, estimate: f64, se: f64, expected: f64) {
         "{what}: bad standard error {se}"
     );
     let z = (estimate - expected) / se;
+    if std::env::var_os("OUTPACE_SHOW_Z").is_some() {
+        eprintln!("{what}: z = {z:.2}");
+    }
     assert!(
         z.abs() <= K_SIGMA,
         "{what}: estimate {estimate} vs closed form {expected}, se {se}, z = {z:.2}"
