@@ -5,7 +5,7 @@ use outpace::engine::{
     Barrier, Component, FirstPassage, Grid, Model, PathRng, PathStreams, ProcessModel, RunControl,
     Selection, Simulation,
 };
-use outpace::process::{Gbm, GbmState, GbmStep, Process, Transition};
+use outpace::process::{Gbm, GbmStep, LogReturn, Process, Transition};
 use outpace::stats::RELATIVE_ACCURACY;
 use outpace::{Error, Result};
 use rand::Rng;
@@ -24,9 +24,9 @@ struct PairPlan {
 }
 
 struct PairState {
-    a: GbmState,
-    b: GbmState,
-    c: GbmState,
+    a: LogReturn,
+    b: LogReturn,
+    c: LogReturn,
     rng_a: PathRng,
     rng_b: PathRng,
     rng_c: PathRng,
@@ -76,7 +76,7 @@ impl Model for Pair {
         let s = PairState {
             a: self.a.initial_state(),
             b: self.b.initial_state(),
-            c: GbmState::default(),
+            c: LogReturn::default(),
             rng_a: streams.rng(Component::new(1)),
             rng_b: streams.rng(Component::new(2)),
             rng_c: streams.rng(Component::new(3)),

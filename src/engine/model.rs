@@ -24,7 +24,7 @@ use crate::error::Result;
 ///
 /// ```
 /// use outpace::engine::{Component, Grid, Model, PathRng, PathStreams, Simulation};
-/// use outpace::process::{Gbm, GbmState, GbmStep, Process, Transition};
+/// use outpace::process::{Gbm, LogReturn, GbmStep, Process, Transition};
 ///
 /// /// Revenue follows a GBM; spending grows at a fixed rate.
 /// struct Toy {
@@ -38,7 +38,7 @@ use crate::error::Result;
 /// }
 ///
 /// struct ToyState {
-///     revenue: GbmState,
+///     revenue: LogReturn,
 ///     spending: f64,
 ///     rng: PathRng,
 /// }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// **Closed forms** (checked in the tests): `E[S_t] = x0 e^{mu t}`,
 /// `Var[S_t] = x0^2 e^{2 mu t} (e^{sigma^2 t} - 1)`.
 ///
-/// The state is the log-return `u_t = ln(S_t / x0)` ([`GbmState`]), advanced by
+/// The state is the log-return `u_t = ln(S_t / x0)` ([`LogReturn`]), advanced by
 /// `u <- u + (mu - sigma^2 / 2) dt + sigma sqrt(dt) Z`, and the level is
 /// `S_t = x0 e^{u_t}`: the start is exactly `x0`, and [`Process::log_value`] needs no
 /// `exp`.
@@ -35,9 +35,10 @@ pub struct Gbm {
     log_x0: f64,
 }
 
-/// The state of a [`Gbm`] path: the log-return since the start.
+/// The state of an exponential process ([`Gbm`], [`Merton`](super::Merton)): the
+/// log-return since the start.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct GbmState {
+pub struct LogReturn {
     /// `ln(S_t / x0)`.
     pub log_return: f64,
 }
@@ -118,11 +119,11 @@ impl GbmStep {
 }
 
 impl Process for Gbm {
-    type State = GbmState;
+    type State = LogReturn;
     type Transition = GbmStep;
 
-    fn initial_state(&self) -> GbmState {
-        GbmState::default()
+    fn initial_state(&self) -> LogReturn {
+        LogReturn::default()
     }
 
     fn transition(&self, dt: f64) -> Result<GbmStep> {
@@ -134,28 +135,28 @@ impl Process for Gbm {
     }
 
     #[inline]
-    fn value(&self, state: &GbmState) -> f64 {
+    fn value(&self, state: &LogReturn) -> f64 {
         self.x0 * state.log_return.exp()
     }
 
     #[inline]
-    fn log_value(&self, state: &GbmState) -> f64 {
+    fn log_value(&self, state: &LogReturn) -> f64 {
         self.log_x0 + state.log_return
     }
 }
 
 impl Transition for GbmStep {
-    type State = GbmState;
+    type State = LogReturn;
 
     #[inline]
-    fn step<R: Rng + ?Sized>(&self, state: &mut GbmState, rng: &mut R) {
+    fn step<R: Rng + ?Sized>(&self, state: &mut LogReturn, rng: &mut R) {
         self.step_with(state, standard_normal(rng), rng);
     }
 }
 
 impl GaussianDriven for GbmStep {
     #[inline(always)]
-    fn step_with<R: Rng + ?Sized>(&self, state: &mut GbmState, z: f64, _rng: &mut R) {
+    fn step_with<R: Rng + ?Sized>(&self, state: &mut LogReturn, z: f64, _rng: &mut R) {
         state.log_return += self.drift + self.vol * z;
     }
 }

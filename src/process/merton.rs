@@ -1,7 +1,7 @@
 //! Merton jump-diffusion.
 
 use super::compound_poisson::EventCount;
-use super::{GaussianDriven, Process, Transition, check_dt, standard_normal};
+use super::{GaussianDriven, LogReturn, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -215,11 +215,11 @@ impl MertonStep {
 }
 
 impl Process for Merton {
-    type State = f64;
+    type State = LogReturn;
     type Transition = MertonStep;
 
-    fn initial_state(&self) -> f64 {
-        self.x0
+    fn initial_state(&self) -> LogReturn {
+        LogReturn::default()
     }
 
     fn transition(&self, dt: f64) -> Result<MertonStep> {
@@ -233,16 +233,22 @@ impl Process for Merton {
         })
     }
 
-    fn value(&self, state: &f64) -> f64 {
-        *state
+    #[inline]
+    fn value(&self, state: &LogReturn) -> f64 {
+        self.x0 * state.log_return.exp()
+    }
+
+    #[inline]
+    fn log_value(&self, state: &LogReturn) -> f64 {
+        self.x0.ln() + state.log_return
     }
 }
 
 impl Transition for MertonStep {
-    type State = f64;
+    type State = LogReturn;
 
     #[inline]
-    fn step<R: Rng + ?Sized>(&self, state: &mut f64, rng: &mut R) {
+    fn step<R: Rng + ?Sized>(&self, state: &mut LogReturn, rng: &mut R) {
         self.step_with(state, standard_normal(rng), rng);
     }
 }
@@ -252,7 +258,7 @@ impl GaussianDriven for MertonStep {
     /// size (one normal) are drawn from `rng`. No jump, no draw: with `jump_rate = 0`
     /// the step consumes exactly the random numbers of a [`GbmStep`](super::GbmStep).
     #[inline]
-    fn step_with<R: Rng + ?Sized>(&self, state: &mut f64, z: f64, rng: &mut R) {
+    fn step_with<R: Rng + ?Sized>(&self, state: &mut LogReturn, z: f64, rng: &mut R) {
         let n = self.events.sample(rng);
         let jumps = if n == 0 {
             0.0
@@ -260,7 +266,7 @@ impl GaussianDriven for MertonStep {
             let n = f64::from(n);
             n * self.jump_mean + n.sqrt() * self.jump_std * standard_normal(rng)
         };
-        *state *= (self.drift + self.vol * z + jumps).exp();
+        state.log_return += self.drift + self.vol * z + jumps;
     }
 }
 
@@ -375,6 +381,6 @@ mod tests {
         for _ in 0..8 {
             step.step(&mut s, &mut rng);
         }
-        assert!((s - 2.0 * (0.07f64 * 2.0).exp()).abs() < 1e-14);
+        assert!((m.value(&s) - 2.0 * (0.07f64 * 2.0).exp()).abs() < 1e-14);
     }
 }

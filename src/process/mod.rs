@@ -49,14 +49,14 @@ mod time_varying_gbm;
 pub use compound_poisson::{CompoundPoisson, CompoundPoissonState, CompoundPoissonStep, JumpSize};
 pub use correlated::CorrelatedNormals;
 pub use exp_ou::{ExpOu, ExpOuStep};
-pub use gbm::{Gbm, GbmState, GbmStep};
+pub use gbm::{Gbm, GbmStep, LogReturn};
 pub use hawkes::{Hawkes, HawkesState, HawkesStep};
 pub use logistic::{Logistic, LogisticStep};
 pub use merton::{Merton, MertonStep};
 pub use ou::{Ou, OuStep};
 pub use regime::{MarkovRegime, RegimeState, RegimeStep};
 pub use schedule::Schedule;
-pub use time_varying_gbm::{TimeVaryingGbm, TimeVaryingGbmState, TimeVaryingGbmStep};
+pub use time_varying_gbm::{TimeVaryingGbm, TimeVaryingGbmStep, TimeVaryingLogReturn};
 
 /// A stochastic process law that can be advanced exactly on a grid of step `dt`.
 pub trait Process {

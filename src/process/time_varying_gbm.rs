@@ -125,18 +125,19 @@ impl TimeVaryingGbm {
     }
 }
 
-/// The state of one [`TimeVaryingGbm`] path: its level and how many steps it took
-/// (which locates it on the schedules' time axis).
+/// The state of one [`TimeVaryingGbm`] path: its log-return `ln(S_t / x0)` (as for
+/// [`Gbm`](super::Gbm)) and how many steps it took (which locates it on the
+/// schedules' time axis).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TimeVaryingGbmState {
-    level: f64,
+pub struct TimeVaryingLogReturn {
+    log_return: f64,
     step: usize,
 }
 
-impl TimeVaryingGbmState {
-    /// The level `S_t`.
-    pub fn level(&self) -> f64 {
-        self.level
+impl TimeVaryingLogReturn {
+    /// The log-return `ln(S_t / x0)`.
+    pub fn log_return(&self) -> f64 {
+        self.log_return
     }
 
     /// Number of steps taken, so `t = step * dt`.
@@ -171,12 +172,12 @@ impl TimeVaryingGbmStep {
 }
 
 impl Process for TimeVaryingGbm {
-    type State = TimeVaryingGbmState;
+    type State = TimeVaryingLogReturn;
     type Transition = TimeVaryingGbmStep;
 
-    fn initial_state(&self) -> TimeVaryingGbmState {
-        TimeVaryingGbmState {
-            level: self.x0,
+    fn initial_state(&self) -> TimeVaryingLogReturn {
+        TimeVaryingLogReturn {
+            log_return: 0.0,
             step: 0,
         }
     }
@@ -194,25 +195,31 @@ impl Process for TimeVaryingGbm {
         })
     }
 
-    fn value(&self, state: &TimeVaryingGbmState) -> f64 {
-        state.level
+    #[inline]
+    fn value(&self, state: &TimeVaryingLogReturn) -> f64 {
+        self.x0 * state.log_return.exp()
+    }
+
+    #[inline]
+    fn log_value(&self, state: &TimeVaryingLogReturn) -> f64 {
+        self.x0.ln() + state.log_return
     }
 }
 
 impl Transition for TimeVaryingGbmStep {
-    type State = TimeVaryingGbmState;
+    type State = TimeVaryingLogReturn;
 
     #[inline]
-    fn step<R: Rng + ?Sized>(&self, state: &mut TimeVaryingGbmState, rng: &mut R) {
+    fn step<R: Rng + ?Sized>(&self, state: &mut TimeVaryingLogReturn, rng: &mut R) {
         self.step_with(state, standard_normal(rng), rng);
     }
 }
 
 impl GaussianDriven for TimeVaryingGbmStep {
     #[inline(always)]
-    fn step_with<R: Rng + ?Sized>(&self, state: &mut TimeVaryingGbmState, z: f64, _rng: &mut R) {
+    fn step_with<R: Rng + ?Sized>(&self, state: &mut TimeVaryingLogReturn, z: f64, _rng: &mut R) {
         let (drift, vol) = self.moments(state.step);
-        state.level *= (drift + vol * z).exp();
+        state.log_return += drift + vol * z;
         state.step = state.step.saturating_add(1);
     }
 }
