@@ -446,3 +446,27 @@ fn quantiles_can_be_limited_to_some_series() {
         all.series("a").unwrap().stats()
     );
 }
+
+#[test]
+fn passages_can_ignore_the_first_points() {
+    // gap = a - b starts at -0.5: "gap <= 10" holds at point 0, so starting at 3
+    // reports 3 for every path.
+    let rule = FirstPassage::below("gap", Barrier::Level(10.0)).starting_at(3);
+    let run = Simulation::new(Pair::new(0.1, false))
+        .paths(500)
+        .steps(8)
+        .dt(0.25)
+        .first_passage("late", rule)
+        .run()
+        .unwrap();
+    assert!(run.passage("late").unwrap().times().all(|t| t == Some(3)));
+    // A start beyond the horizon censors every path.
+    let beyond = FirstPassage::below("gap", Barrier::Level(10.0)).starting_at(20);
+    let run = Simulation::new(Pair::new(0.1, false))
+        .paths(500)
+        .steps(8)
+        .first_passage("x", beyond)
+        .run()
+        .unwrap();
+    assert_eq!(run.passage("x").unwrap().passed(), 0);
+}

@@ -310,18 +310,18 @@ fn all_finite(xs: &[f64]) -> bool {
 
 /// The passage time of one path under `rule`, from its observations (`points x s`).
 fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> {
-    let points = obs.len() / s;
-    let x = |k: usize| obs[k * s + rule.series];
-    match (rule.barrier, rule.above) {
-        (ResolvedBarrier::Level(b), true) => first_run((0..points).map(|k| x(k) >= b), rule.hold),
-        (ResolvedBarrier::Level(b), false) => first_run((0..points).map(|k| x(k) <= b), rule.hold),
+    let points = (rule.start..obs.len() / s).map(|k| (k, obs[k * s + rule.series]));
+    let first = match (rule.barrier, rule.above) {
+        (ResolvedBarrier::Level(b), true) => first_run(points.map(|(_, x)| x >= b), rule.hold),
+        (ResolvedBarrier::Level(b), false) => first_run(points.map(|(_, x)| x <= b), rule.hold),
         (ResolvedBarrier::Series(j), true) => {
-            first_run((0..points).map(|k| x(k) >= obs[k * s + j]), rule.hold)
+            first_run(points.map(|(k, x)| x >= obs[k * s + j]), rule.hold)
         }
         (ResolvedBarrier::Series(j), false) => {
-            first_run((0..points).map(|k| x(k) <= obs[k * s + j]), rule.hold)
+            first_run(points.map(|(k, x)| x <= obs[k * s + j]), rule.hold)
         }
-    }
+    };
+    first.map(|k| k + rule.start)
 }
 
 /// The passage time of a sequence of per-point conditions (see [`PassageTracker`]).

@@ -47,9 +47,11 @@ pub enum Hold {
 /// `revenue_k >= spending_k`). With `hold = h >= 1`, the passage time is the
 /// smallest `k` such that `C_k, C_{k+1}, ..., C_{k+h-1}` all hold, with
 /// `k + h - 1 <= steps`. With [`Hold::ToHorizon`] it is the smallest `k` such that
-/// `C_j` holds for every `j` from `k` to `steps` ("from which on" it holds). If no
-/// such `k` exists within the horizon the path is **censored**: reported as not
-/// crossed, never as the horizon.
+/// `C_j` holds for every `j` from `k` to `steps` ("from which on" it holds). With
+/// [`starting_at`](FirstPassage::starting_at)`(s)`, only `k >= s` count (points
+/// before `s` are ignored, as if the condition failed there). If no such `k` exists
+/// within the horizon the path is **censored**: reported as not crossed, never as
+/// the horizon.
 ///
 /// ```
 /// use outpace::engine::{Barrier, FirstPassage};
@@ -65,6 +67,7 @@ pub struct FirstPassage {
     direction: Direction,
     barrier: Barrier,
     hold: Hold,
+    start: usize,
 }
 
 impl FirstPassage {
@@ -85,6 +88,7 @@ impl FirstPassage {
             direction,
             barrier,
             hold: Hold::Steps(1),
+            start: 0,
         }
     }
 
@@ -103,9 +107,23 @@ impl FirstPassage {
         self
     }
 
+    /// Ignores points before `point`: the passage time is at least `point` (for
+    /// example 1, to skip a starting value that meets the condition trivially, like a
+    /// cumulative sum that starts at zero).
+    #[must_use]
+    pub fn starting_at(mut self, point: usize) -> Self {
+        self.start = point;
+        self
+    }
+
     /// The holding requirement.
     pub fn holding(&self) -> Hold {
         self.hold
+    }
+
+    /// The first point that counts.
+    pub fn start(&self) -> usize {
+        self.start
     }
 
     /// Resolves names to series indices of a model that emits `names`.
@@ -126,6 +144,7 @@ impl FirstPassage {
             above: self.direction == Direction::Above,
             barrier,
             hold: self.hold,
+            start: self.start,
         })
     }
 }
@@ -154,6 +173,7 @@ pub(crate) struct ResolvedPassage {
     pub(crate) above: bool,
     pub(crate) barrier: ResolvedBarrier,
     pub(crate) hold: Hold,
+    pub(crate) start: usize,
 }
 
 /// Tracks one path's passage time from a sequence of per-point conditions.

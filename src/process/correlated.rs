@@ -130,20 +130,32 @@ impl CorrelatedNormals {
     /// If `out.len() != self.dim()`.
     #[inline]
     pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let n = self.dim();
-        assert_eq!(
-            out.len(),
-            n,
-            "CorrelatedNormals::sample_into: `out` must have length dim = {n}"
-        );
         for z in out.iter_mut() {
             *z = standard_normal(rng);
         }
+        self.correlate(out);
+    }
+
+    /// Turns independent standard normals `z` into correlated ones in place:
+    /// `z <- L z`. Because `L` is lower triangular, driver `i` depends on `z_0..=z_i`
+    /// only: a model that draws each `z_i` from its own stream can append drivers
+    /// without changing the existing ones. Does not allocate.
+    ///
+    /// # Panics
+    /// If `z.len() != self.dim()`.
+    #[inline]
+    pub fn correlate(&self, z: &mut [f64]) {
+        let n = self.dim();
+        assert_eq!(
+            z.len(),
+            n,
+            "CorrelatedNormals: expected {n} normals, got {}",
+            z.len()
+        );
         // In place, bottom row first: row i reads z_0..=z_i, none overwritten yet.
         for i in (0..n).rev() {
             let row = &self.factor[i * (i + 1) / 2..][..=i];
-            let x = row.iter().zip(&out[..=i]).map(|(l, z)| l * z).sum();
-            out[i] = x;
+            z[i] = row.iter().zip(&z[..=i]).map(|(l, z)| l * z).sum();
         }
     }
 }
@@ -436,7 +448,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "length dim = 2")]
+    #[should_panic(expected = "expected 2 normals")]
     fn sample_into_panics_on_wrong_length() {
         let d = CorrelatedNormals::identity(2).unwrap();
         let mut rng = PathStreams::new(5, 0).rng(Component::new(0));
