@@ -11,6 +11,9 @@
 //! * [`engine`]: the [`Model`](engine::Model) trait, keyed random streams, the
 //!   parallel [`Simulation`](engine::Simulation) runner, its accumulators and
 //!   first-passage detection;
+//! * [`cloud`]: the AI-cloud business model, its scenarios and presets;
+//! * [`analysis`]: break-even definitions, their time distributions, fan charts and
+//!   paired scenario comparisons;
 //! * [`stats`]: exact sums, mergeable moments, quantile sketches and confidence
 //!   intervals.
 //!
@@ -27,6 +30,8 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
+pub mod cloud;
 pub mod engine;
 pub mod error;
 pub mod process;

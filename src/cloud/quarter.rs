@@ -1,0 +1,5 @@
+//! Placeholder, replaced by the implementation.
+
+/// Placeholder.
+#[derive(Debug)]
+pub struct Quarter;
