@@ -1,0 +1,477 @@
+//! The cloud business as a [`Model`] of the engine. Equations, order of operations
+//! and parameter draws are specified in `docs/model.md`; this file follows it
+//! section by section.
+
+use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
+use super::{Param, series};
+use crate::engine::{Component, Grid, Model, PathRng, PathStreams};
+use crate::error::{Error, Result};
+use crate::process::{
+    CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize, Logistic,
+    LogisticStep, LogReturn, Process, RegimeState, RegimeStep, Transition,
+};
+use rand::RngExt;
+use rand_distr::Gamma;
+
+/// Sources of randomness, by stable id (see [`Component`]).
+mod component {
+    use crate::engine::Component;
+    /// Gaussian drivers; sub-component `i` for driver `i` (demand, traditional,
+    /// price, unit cost), correlated afterwards.
+    pub const DRIVER: Component = Component::new(1);
+    /// Price-war event times.
+    pub const PRICE_WAR: Component = Component::new(2);
+    /// Price-war cut sizes.
+    pub const CUT_SIZE: Component = Component::new(3);
+    /// Market regime switches.
+    pub const MARKET: Component = Component::new(4);
+    /// Export-control regime switches.
+    pub const CHIPS: Component = Component::new(5);
+    /// Capex lumpiness factors.
+    pub const LUMPS: Component = Component::new(6);
+    /// Per-path parameter draws; sub-component = parameter id.
+    pub const PARAMETERS: Component = Component::new(7);
+}
+
+/// Slots of the delivery pipeline: one more than the longest lead time, so that an
+/// order never lands in the slot being emptied.
+const PIPELINE: usize = MAX_LEAD_QUARTERS + 1;
+/// Quarters in a year.
+const YEAR: usize = 4;
+
+/// The cloud model of a validated [`Scenario`].
+///
+/// ```
+/// use outpace::cloud::{CloudModel, Scenario};
+/// use outpace::engine::Simulation;
+/// let model = CloudModel::new(Scenario::alibaba())?;
+/// let run = Simulation::new(model).paths(500).steps(8).dt(0.25).seed(1).run()?;
+/// assert!(run.series("revenue").unwrap().mean(8) > 41.6);
+/// # Ok::<(), outpace::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CloudModel {
+    scenario: Scenario,
+}
+
+impl CloudModel {
+    /// The model of `scenario`, after validating it.
+    pub fn new(scenario: Scenario) -> Result<Self> {
+        scenario.validate()?;
+        Ok(CloudModel { scenario })
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
+/// What depends only on the grid: regime transitions, correlation, the capex plan.
+#[derive(Debug, Clone)]
+pub struct CloudPlan {
+    dt: f64,
+    market: RegimeStep,
+    chips: RegimeStep,
+    shocks: CorrelatedNormals,
+    /// Committed capex of quarter `k` (index `k`, 0 unused): the plan's average over
+    /// `[t_{k-1}, t_k]`.
+    planned_capex: Vec<f64>,
+}
+
+/// Parameters drawn once per path.
+#[derive(Debug, Clone, Copy)]
+struct Drawn {
+    ai_revenue: f64,
+    traditional_revenue: f64,
+    utilisation: f64,
+    book_value: f64,
+    capex: f64,
+    elasticity: f64,
+    log_floor: f64,
+    cost_multiplier: [f64; REGIMES],
+    unit_cost: f64,
+    survival: f64,
+    depreciation_rate: f64,
+    headroom: f64,
+    response: f64,
+    budget_cap_ratio: f64,
+    power_per_unit: f64,
+    other_cost_ratio: f64,
+    chip_rnd: f64,
+    tax_rate: f64,
+    quarter_discount: f64,
+}
+
+/// Exact transitions of one path (they depend on drawn parameters).
+#[derive(Debug, Clone)]
+struct Steps {
+    adoption: LogisticStep,
+    traditional: GbmStep,
+    price: [GbmStep; REGIMES],
+    unit_cost: GbmStep,
+    war: [HawkesStep; REGIMES],
+    lumps: Option<Gamma<f64>>,
+}
+
+/// The random generators of one path.
+#[derive(Debug, Clone)]
+struct Rngs {
+    drivers: [PathRng; DRIVERS],
+    war: PathRng,
+    cuts: PathRng,
+    market: PathRng,
+    chips: PathRng,
+    lumps: PathRng,
+}
+
+/// The state of one simulated path.
+#[derive(Debug, Clone)]
+pub struct CloudPath {
+    drawn: Drawn,
+    steps: Steps,
+    rng: Rngs,
+    adoption: f64,
+    price: LogReturn,
+    traditional: LogReturn,
+    unit_cost: LogReturn,
+    war: HawkesState,
+    market: RegimeState,
+    chips: RegimeState,
+    capacity: f64,
+    pipeline: [f64; PIPELINE],
+    book: f64,
+    cumulative_fcf: f64,
+    discount: f64,
+    discounted_fcf: f64,
+    /// Revenue and spending of the last eight quarters, oldest first.
+    revenue_history: [f64; 2 * YEAR],
+    spending_history: [f64; 2 * YEAR],
+}
+
+/// The flows of one quarter, in the order of [`series::ALL`].
+struct Flows {
+    revenue: f64,
+    ai_revenue: f64,
+    traditional_revenue: f64,
+    price: f64,
+    demand: f64,
+    capacity: f64,
+    utilisation: f64,
+    opex: f64,
+    depreciation: f64,
+    ebita: f64,
+    operating_cash_flow: f64,
+    capex: f64,
+}
+
+impl CloudModel {
+    /// One draw of parameter `id` for this path (fixed values use no randomness).
+    fn draw(streams: &PathStreams, id: u32, p: &Param) -> f64 {
+        match p {
+            Param::Fixed(x) => *x,
+            p => p.sample(&mut streams.rng(component::PARAMETERS.sub(id))),
+        }
+    }
+
+    fn draw_parameters(&self, streams: &PathStreams, dt: f64) -> Drawn {
+        let s = &self.scenario;
+        let d = |id, p| Self::draw(streams, id, p);
+        let life = d(63, &s.capacity.useful_life_years);
+        let discount_rate = d(90, &s.finance.discount_rate);
+        Drawn {
+            ai_revenue: d(0, &s.initial.ai_revenue),
+            traditional_revenue: d(1, &s.initial.traditional_revenue),
+            utilisation: d(2, &s.initial.utilisation),
+            book_value: d(3, &s.initial.book_value),
+            capex: d(4, &s.initial.capex),
+            elasticity: d(13, &s.demand.price_elasticity),
+            log_floor: d(32, &s.price.floor).ln(),
+            cost_multiplier: [0, 1, 2].map(|i| d(50 + i, &s.chips.cost_multiplier[i as usize])),
+            unit_cost: d(60, &s.capacity.unit_cost),
+            survival: 1.0 - dt / life,
+            depreciation_rate: dt / life,
+            headroom: d(70, &s.capex.headroom),
+            response: d(71, &s.capex.response),
+            budget_cap_ratio: d(72, &s.capex.budget_cap_ratio),
+            power_per_unit: d(80, &s.opex.power_per_unit),
+            other_cost_ratio: d(81, &s.opex.other_cost_ratio),
+            chip_rnd: d(82, &s.opex.chip_rnd),
+            tax_rate: d(83, &s.opex.tax_rate),
+            quarter_discount: (1.0 + discount_rate).powf(-dt),
+        }
+    }
+
+    /// Builds the path's exact transitions from its drawn parameters. The scenario
+    /// was validated, so every constructor receives values inside its domain.
+    fn build_steps(&self, streams: &PathStreams, drawn: &Drawn, dt: f64) -> Result<Steps> {
+        let s = &self.scenario;
+        let d = |id, p| Self::draw(streams, id, p);
+        let adoption = Logistic::new(
+            d(10, &s.demand.growth_rate),
+            d(11, &s.demand.ceiling),
+            d(12, &s.demand.volatility),
+            drawn.ai_revenue,
+        )?;
+        let traditional = Gbm::new(d(20, &s.traditional.growth), d(21, &s.traditional.volatility), 1.0)?;
+        let (deflation, price_vol) = (d(30, &s.price.deflation), d(31, &s.price.volatility));
+        let price = |i: u32| Gbm::new(d(33 + i, &s.price.regime_drift[i as usize]) - deflation, price_vol, 1.0);
+        let unit_cost = Gbm::new(-d(61, &s.capacity.cost_decline), d(62, &s.capacity.cost_volatility), 1.0)?;
+        let (alpha, beta) = (d(43, &s.price_war.excitation), d(44, &s.price_war.decay));
+        let war = |i: u32| Hawkes::new(d(40 + i, &s.price_war.baseline[i as usize]), alpha, beta)?.transition(dt);
+        let cv = d(73, &s.capex.lumpiness);
+        let lumps = if cv > 0.0 {
+            let shape = 1.0 / (cv * cv);
+            Some(Gamma::new(shape, 1.0 / shape).map_err(|e| Error::invalid("capex.lumpiness", cv, e.to_string()))?)
+        } else {
+            None
+        };
+        Ok(Steps {
+            adoption: adoption.transition(dt)?,
+            traditional: traditional.transition(dt)?,
+            price: [price(0)?.transition(dt)?, price(1)?.transition(dt)?, price(2)?.transition(dt)?],
+            unit_cost: unit_cost.transition(dt)?,
+            war: [war(0)?, war(1)?, war(2)?],
+            lumps,
+        })
+    }
+}
+
+impl Model for CloudModel {
+    type Plan = CloudPlan;
+    type State = CloudPath;
+
+    fn series(&self) -> &[&'static str] {
+        &series::ALL
+    }
+
+    fn scalars(&self) -> &[&'static str] {
+        &[series::NPV]
+    }
+
+    fn plan(&self, grid: &Grid) -> Result<CloudPlan> {
+        let s = &self.scenario;
+        let dt = grid.dt();
+        let planned_capex = (0..=grid.steps())
+            .map(|k| match k {
+                0 => 0.0,
+                k => s.capex.plan.integral(grid.time(k - 1), grid.time(k)) / dt,
+            })
+            .collect();
+        // Check once that every path's transitions can be built (parameters are drawn
+        // inside validated domains, so this holds for every path).
+        let probe = PathStreams::new(0, 0);
+        self.build_steps(&probe, &self.draw_parameters(&probe, dt), dt)?;
+        Ok(CloudPlan {
+            dt,
+            market: s.market.transition(dt)?,
+            chips: s.chips.regime.transition(dt)?,
+            shocks: s.shocks.clone(),
+            planned_capex,
+        })
+    }
+
+    fn init(&self, plan: &CloudPlan, streams: &PathStreams, obs: &mut [f64]) -> CloudPath {
+        let drawn = self.draw_parameters(streams, plan.dt);
+        let steps = self
+            .build_steps(streams, &drawn, plan.dt)
+            .expect("parameters drawn inside validated domains build valid processes");
+        let mut path = CloudPath {
+            rng: Rngs {
+                drivers: [0, 1, 2, 3].map(|i| streams.rng(component::DRIVER.sub(i))),
+                war: streams.rng(component::PRICE_WAR),
+                cuts: streams.rng(component::CUT_SIZE),
+                market: streams.rng(component::MARKET),
+                chips: streams.rng(component::CHIPS),
+                lumps: streams.rng(component::LUMPS),
+            },
+            adoption: drawn.ai_revenue,
+            price: LogReturn::default(),
+            traditional: LogReturn::default(),
+            unit_cost: LogReturn::default(),
+            war: HawkesState::default(),
+            market: self.scenario.market.initial_state(),
+            chips: self.scenario.chips.regime.initial_state(),
+            capacity: drawn.ai_revenue / drawn.utilisation,
+            pipeline: [0.0; PIPELINE],
+            book: drawn.book_value,
+            cumulative_fcf: 0.0,
+            discount: 1.0,
+            discounted_fcf: 0.0,
+            revenue_history: [0.0; 2 * YEAR],
+            spending_history: [0.0; 2 * YEAR],
+            drawn,
+            steps,
+        };
+        self.fill_pipeline_from_history(&mut path);
+        let flows = path.flows(drawn.ai_revenue, drawn.capex);
+        let h = &self.scenario.history;
+        path.revenue_history[..HISTORY_QUARTERS].copy_from_slice(&h.revenue);
+        path.spending_history[..HISTORY_QUARTERS].copy_from_slice(&h.spending);
+        path.record(&flows, 0.0, obs);
+        path
+    }
+
+    fn step(&self, plan: &CloudPlan, path: &mut CloudPath, k: usize, obs: &mut [f64]) {
+        let demand = path.advance_markets(plan, &self.scenario.price_war.cut_size);
+        path.receive_capacity(k);
+        let flows = path.flows(demand, 0.0);
+        let capex = path.decide_capex(plan.planned_capex[k], &flows, k, self.scenario.chips.lead_quarters);
+        let flows = Flows { capex, ..flows };
+        path.book += capex - flows.depreciation;
+        let fcf = flows.operating_cash_flow - capex;
+        path.cumulative_fcf += fcf;
+        path.discount *= path.drawn.quarter_discount;
+        path.discounted_fcf += fcf * path.discount;
+        plan.market.step(&mut path.market, &mut path.rng.market);
+        plan.chips.step(&mut path.chips, &mut path.rng.chips);
+        path.record(&flows, fcf, obs);
+    }
+
+    fn finish(&self, _plan: &CloudPlan, path: &CloudPath, scalars: &mut [f64]) {
+        scalars[0] = path.discounted_fcf;
+    }
+}
+
+impl CloudModel {
+    /// Capex ordered in the quarters before the start that is still in the pipeline
+    /// arrives as capacity in the first quarters (lead time of the initial export
+    /// regime, unit cost at the start).
+    fn fill_pipeline_from_history(&self, path: &mut CloudPath) {
+        let lead = self.scenario.chips.lead_quarters[path.chips.regime()] as i64;
+        let unit_cost = path.unit_cost(path.drawn.unit_cost);
+        let past = self.scenario.history.capex.iter().copied().chain([path.drawn.capex]);
+        for (age, capex) in (0..=HISTORY_QUARTERS as i64).rev().zip(past) {
+            let arrival = lead - age;
+            if arrival >= 1 {
+                path.pipeline[arrival as usize % PIPELINE] += capex / unit_cost;
+            }
+        }
+    }
+}
+
+impl CloudPath {
+    /// Effective unit cost of capacity under the current export regime.
+    fn unit_cost(&self, base: f64) -> f64 {
+        base * self.unit_cost.log_return.exp() * self.drawn.cost_multiplier[self.chips.regime()]
+    }
+
+    /// Correlated shocks, price (drift, price-war cuts, floor), adoption and
+    /// traditional revenue, unit cost; returns AI demand.
+    fn advance_markets(&mut self, plan: &CloudPlan, cut_size: &JumpSize) -> f64 {
+        let mut z = [0.0; DRIVERS];
+        for (z, rng) in z.iter_mut().zip(self.rng.drivers.iter_mut()) {
+            *z = rng.sample(rand_distr::StandardNormal);
+        }
+        plan.shocks.correlate(&mut z);
+        let m = self.market.regime();
+        let Self { steps, rng, .. } = self;
+        steps.price[m].step_with(&mut self.price, z[2], &mut rng.cuts);
+        steps.war[m].step(&mut self.war, &mut rng.war);
+        for _ in 0..self.war.last_events() {
+            self.price.log_return -= rng.cuts.sample(cut_size);
+        }
+        self.price.log_return = self.price.log_return.max(self.drawn.log_floor);
+        steps.adoption.step_with(&mut self.adoption, z[0], &mut rng.cuts);
+        steps.traditional.step_with(&mut self.traditional, z[1], &mut rng.cuts);
+        steps.unit_cost.step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
+        self.adoption * (-self.drawn.elasticity * self.price.log_return).exp()
+    }
+
+    /// Capacity ordered `lead` quarters ago arrives; installed capacity retires at
+    /// rate `dt / life`.
+    fn receive_capacity(&mut self, k: usize) {
+        let slot = k % PIPELINE;
+        self.capacity = self.capacity * self.drawn.survival + self.pipeline[slot];
+        self.pipeline[slot] = 0.0;
+    }
+
+    /// Revenue, costs and profit of the quarter for AI demand `demand`, with `capex`.
+    fn flows(&self, demand: f64, capex: f64) -> Flows {
+        let d = &self.drawn;
+        let price = self.price.log_return.exp();
+        let served = demand.min(self.capacity);
+        let ai_revenue = price * served;
+        let traditional_revenue = d.traditional_revenue * self.traditional.log_return.exp();
+        let revenue = ai_revenue + traditional_revenue;
+        let opex = d.power_per_unit * self.capacity + d.other_cost_ratio * revenue + d.chip_rnd;
+        let depreciation = self.book * d.depreciation_rate;
+        let ebita = revenue - opex - depreciation;
+        Flows {
+            revenue,
+            ai_revenue,
+            traditional_revenue,
+            price,
+            demand,
+            capacity: self.capacity,
+            utilisation: served / self.capacity,
+            opex,
+            depreciation,
+            ebita,
+            operating_cash_flow: ebita + depreciation - d.tax_rate * ebita.max(0.0),
+            capex,
+        }
+    }
+
+    /// Committed plan plus the demand-following rule under the budget cap; orders
+    /// the capacity it buys for delivery after the current lead time.
+    fn decide_capex(&mut self, planned: f64, flows: &Flows, k: usize, leads: [usize; REGIMES]) -> f64 {
+        let d = self.drawn;
+        let lead = leads[self.chips.regime()];
+        let unit_cost = self.unit_cost(d.unit_cost);
+        let price_effect = (-d.elasticity * self.price.log_return).exp();
+        let forecast = self.steps.adoption.forecast(self.adoption, lead as i32) * price_effect;
+        let on_order: f64 = self.pipeline.iter().sum();
+        let future_capacity = self.capacity * d.survival.powi(lead as i32) + on_order;
+        let gap = (forecast * (1.0 + d.headroom) - future_capacity).max(0.0);
+        let wanted = (d.response * gap * unit_cost - planned).max(0.0);
+        let lump = self.steps.lumps.map_or(1.0, |g| self.rng.lumps.sample(g));
+        let room = (d.budget_cap_ratio * flows.revenue - planned).max(0.0);
+        let capex = planned + (wanted * lump).min(room);
+        self.pipeline[(k + lead) % PIPELINE] += capex / unit_cost;
+        capex
+    }
+
+    /// Pushes the quarter into the trailing-year history and writes the observations.
+    fn record(&mut self, f: &Flows, fcf: f64, obs: &mut [f64]) {
+        let spending = f.opex + f.capex;
+        push(&mut self.revenue_history, f.revenue);
+        push(&mut self.spending_history, spending);
+        let values = [
+            f.revenue,
+            f.ai_revenue,
+            f.traditional_revenue,
+            f.price,
+            f.demand,
+            f.capacity,
+            f.utilisation,
+            f.opex,
+            f.depreciation,
+            f.ebita,
+            f.operating_cash_flow,
+            f.capex,
+            fcf,
+            spending,
+            self.cumulative_fcf,
+            self.discounted_fcf,
+            trailing_growth(&self.revenue_history),
+            trailing_growth(&self.spending_history),
+            self.market.regime() as f64,
+            self.chips.regime() as f64,
+        ];
+        obs.copy_from_slice(&values);
+    }
+}
+
+/// Shifts a window of quarters left and appends `x`.
+fn push(window: &mut [f64; 2 * YEAR], x: f64) {
+    window.copy_within(1.., 0);
+    window[2 * YEAR - 1] = x;
+}
+
+/// Last four quarters over the four before, minus 1 (0 if the earlier year is 0).
+fn trailing_growth(window: &[f64; 2 * YEAR]) -> f64 {
+    let earlier: f64 = window[..YEAR].iter().sum();
+    let later: f64 = window[YEAR..].iter().sum();
+    if earlier > 0.0 { later / earlier - 1.0 } else { 0.0 }
+}

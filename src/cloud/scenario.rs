@@ -1,0 +1,430 @@
+//! Scenarios: every input of the cloud model, as a serde type read from TOML or
+//! JSON and validated with field paths.
+//!
+//! Flows are RMB bn per quarter, rates are per year, and "units" of compute are
+//! RMB bn of quarterly revenue at the starting price (so the price index starts at
+//! 1). The equations these parameters enter are in `docs/model.md`.
+
+use super::{Domain, Param, Quarter};
+use crate::error::{Error, Result};
+use crate::process::{CorrelatedNormals, JumpSize, MarkovRegime, Schedule};
+use serde::{Deserialize, Serialize};
+
+/// Number of regimes of the market and of export controls.
+pub const REGIMES: usize = 3;
+/// Quarters of history the scenario gives before the start (for trailing-year
+/// growth, which needs eight quarters, the start being the eighth).
+pub const HISTORY_QUARTERS: usize = 7;
+/// Longest delivery lead time, in quarters.
+pub const MAX_LEAD_QUARTERS: usize = 8;
+/// Number of correlated Gaussian drivers: demand, traditional revenue, price, unit cost.
+pub const DRIVERS: usize = 4;
+
+/// A complete scenario of the cloud business.
+///
+/// ```
+/// use outpace::cloud::Scenario;
+/// let base = Scenario::alibaba();
+/// assert_eq!(base.start.to_string(), "2026 Q1");
+/// base.validate()?;
+/// # Ok::<(), outpace::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, e.g. `alibaba`.
+    pub name: String,
+    /// One-paragraph description.
+    #[serde(default)]
+    pub description: String,
+    /// The last observed quarter: point 0 of the simulation. Quarter `k` of the
+    /// simulation is `start + k`.
+    pub start: Quarter,
+    /// Simulated horizon in years (four quarters each).
+    pub horizon_years: u32,
+    /// Values at the start.
+    pub initial: Initial,
+    /// Observed quarters before the start.
+    pub history: History,
+    /// AI compute demand.
+    pub demand: Demand,
+    /// Traditional cloud revenue.
+    pub traditional: Traditional,
+    /// Price of a unit of AI compute.
+    pub price: Price,
+    /// Price-war events.
+    pub price_war: PriceWar,
+    /// Market regimes: 0 price war, 1 stable, 2 supply-constrained.
+    pub market: MarkovRegime,
+    /// Export controls on chips.
+    pub chips: Chips,
+    /// Compute capacity and its cost.
+    pub capacity: Capacity,
+    /// Capital expenditure policy.
+    pub capex: Capex,
+    /// Operating costs and tax.
+    pub opex: Opex,
+    /// Discounting.
+    pub finance: Finance,
+    /// Correlation of the Gaussian shocks, in the order demand, traditional revenue,
+    /// price, unit cost (`[shocks] correlation = [[...]]`, 4 x 4).
+    pub shocks: CorrelatedNormals,
+}
+
+/// Values at the start (point 0, the quarter `start`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Initial {
+    /// AI revenue in the start quarter (RMB bn).
+    pub ai_revenue: Param,
+    /// Traditional cloud revenue in the start quarter (RMB bn).
+    pub traditional_revenue: Param,
+    /// Utilisation of AI capacity at the start, in `(0, 1]`.
+    pub utilisation: Param,
+    /// Net book value of the compute asset base (RMB bn).
+    pub book_value: Param,
+    /// Capex in the start quarter (RMB bn).
+    pub capex: Param,
+}
+
+/// Observed quarters before the start, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    /// Revenue of the seven quarters before the start (RMB bn).
+    pub revenue: Vec<f64>,
+    /// Spending (cash operating costs plus capex) of the same quarters (RMB bn).
+    pub spending: Vec<f64>,
+    /// Capex of the same quarters (RMB bn); orders still in the delivery pipeline at
+    /// the start arrive as capacity in the first quarters.
+    pub capex: Vec<f64>,
+}
+
+/// AI compute demand: stochastic S-curve adoption, responding to price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Logistic growth rate of adoption (per year).
+    pub growth_rate: Param,
+    /// Adoption ceiling (units per quarter at the starting price).
+    pub ceiling: Param,
+    /// Volatility of adoption shocks (per sqrt(year)).
+    pub volatility: Param,
+    /// Price elasticity of demand: demand is adoption times `price^(-elasticity)`.
+    pub price_elasticity: Param,
+}
+
+/// Traditional cloud revenue: geometric growth with shocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traditional {
+    /// Expected growth rate (per year).
+    pub growth: Param,
+    /// Volatility (per sqrt(year)).
+    pub volatility: Param,
+}
+
+/// Price of a unit of AI compute (an index starting at 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// Deflation drift from cheaper technology (per year, subtracted from the log
+    /// drift).
+    pub deflation: Param,
+    /// Volatility of the price index (per sqrt(year)).
+    pub volatility: Param,
+    /// Floor of the price index.
+    pub floor: Param,
+    /// Extra drift by market regime (per year): price war, stable, supply-constrained.
+    pub regime_drift: [Param; REGIMES],
+}
+
+/// Price-war events: a Hawkes process whose baseline depends on the market regime;
+/// every event cuts the log price by a random amount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceWar {
+    /// Baseline event rate by market regime (events per year).
+    pub baseline: [Param; REGIMES],
+    /// Jump of the intensity after each event (per year): retaliation.
+    pub excitation: Param,
+    /// Decay rate of the excitation (per year); `excitation / decay < 1`.
+    pub decay: Param,
+    /// Log-price cut per event (a non-negative law, drawn per event).
+    pub cut_size: JumpSize,
+}
+
+/// Export controls on chips: a Markov regime (0 open, 1 restricted, 2 banned) that
+/// multiplies the cost of capacity and delays its delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chips {
+    /// The regime process (generator per year, initial regime).
+    pub regime: MarkovRegime,
+    /// Multiplier of the unit cost of capacity by regime.
+    pub cost_multiplier: [Param; REGIMES],
+    /// Delivery lead time of ordered capacity by regime (quarters, 1 to 8).
+    pub lead_quarters: [usize; REGIMES],
+}
+
+/// Compute capacity and its cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Capex needed for one unit of capacity at the start, in the open regime
+    /// (RMB bn per unit).
+    pub unit_cost: Param,
+    /// Yearly decline of the unit cost (compute gets cheaper), a log drift.
+    pub cost_decline: Param,
+    /// Volatility of the unit cost (per sqrt(year)).
+    pub cost_volatility: Param,
+    /// Useful life of capacity and of the asset base (years).
+    pub useful_life_years: Param,
+}
+
+/// Capex policy: a committed plan plus a demand-following rule under a budget cap,
+/// with lumpiness.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capex {
+    /// Committed capex per quarter (RMB bn), a schedule in years from the start.
+    pub plan: Schedule,
+    /// Capacity target above forecast demand, as a share (0.2 builds to 120%).
+    pub headroom: Param,
+    /// Share of the capacity gap funded each quarter, in `[0, 1]`.
+    pub response: Param,
+    /// Cap on total capex per quarter as a multiple of the quarter's revenue; the
+    /// committed plan is always honoured.
+    pub budget_cap_ratio: Param,
+    /// Coefficient of variation of the mean-one gamma factor that makes the
+    /// rule-driven capex lumpy (0 for smooth spending).
+    pub lumpiness: Param,
+}
+
+/// Operating costs and tax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opex {
+    /// Power and cooling per unit of installed capacity (RMB bn per quarter).
+    pub power_per_unit: Param,
+    /// Other operating costs as a share of revenue.
+    pub other_cost_ratio: Param,
+    /// In-house chip R&D (RMB bn per quarter).
+    pub chip_rnd: Param,
+    /// Tax rate on positive EBITA.
+    pub tax_rate: Param,
+}
+
+/// Discounting of free cash flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finance {
+    /// Yearly discount rate.
+    pub discount_rate: Param,
+}
+
+/// Checks a parameter against its domain, naming it by its field path.
+fn param(path: &str, p: &Param, domain: Domain) -> Result<()> {
+    p.validate(path, domain)
+}
+
+/// Checks every parameter of an array, named `path[i]`.
+fn params(path: &str, ps: &[Param], domain: Domain) -> Result<()> {
+    ps.iter()
+        .enumerate()
+        .try_for_each(|(i, p)| param(&format!("{path}[{i}]"), p, domain))
+}
+
+impl Scenario {
+    /// Number of simulated quarters.
+    pub fn quarters(&self) -> usize {
+        self.horizon_years as usize * 4
+    }
+
+    /// The calendar quarter of point `k` (`start + k`).
+    pub fn quarter(&self, k: usize) -> Quarter {
+        self.start.offset(k as i64)
+    }
+
+    /// Checks every field; the error names the field path, the value and the rule.
+    pub fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("name", "\"\"", "must not be empty"));
+        }
+        if !(1..=100).contains(&self.horizon_years) {
+            return Err(Error::invalid("horizon_years", self.horizon_years, "must be between 1 and 100"));
+        }
+        self.initial.validate().map_err(|e| e.within("initial"))?;
+        self.history.validate().map_err(|e| e.within("history"))?;
+        self.demand.validate().map_err(|e| e.within("demand"))?;
+        self.traditional.validate().map_err(|e| e.within("traditional"))?;
+        self.price.validate().map_err(|e| e.within("price"))?;
+        self.price_war.validate().map_err(|e| e.within("price_war"))?;
+        check_regime_count("market.generator", &self.market)?;
+        self.chips.validate().map_err(|e| e.within("chips"))?;
+        self.capacity.validate().map_err(|e| e.within("capacity"))?;
+        self.capex.validate().map_err(|e| e.within("capex"))?;
+        self.opex.validate().map_err(|e| e.within("opex"))?;
+        param("finance.discount_rate", &self.finance.discount_rate, Domain::closed(0.0, 1.0))?;
+        if self.shocks.dim() != DRIVERS {
+            return Err(Error::invalid(
+                "shocks.correlation",
+                format!("a {0} x {0} matrix", self.shocks.dim()),
+                format!("must be {DRIVERS} x {DRIVERS} (demand, traditional, price, unit cost)"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_regime_count(path: &str, regime: &MarkovRegime) -> Result<()> {
+    if regime.n_regimes() == REGIMES {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            path,
+            format!("a {0} x {0} matrix", regime.n_regimes()),
+            format!("must be {REGIMES} x {REGIMES}"),
+        ))
+    }
+}
+
+impl Initial {
+    fn validate(&self) -> Result<()> {
+        param("ai_revenue", &self.ai_revenue, Domain::positive())?;
+        param("traditional_revenue", &self.traditional_revenue, Domain::non_negative())?;
+        param("utilisation", &self.utilisation, Domain::open_closed(0.0, 1.0))?;
+        param("book_value", &self.book_value, Domain::non_negative())?;
+        param("capex", &self.capex, Domain::non_negative())
+    }
+}
+
+impl History {
+    fn validate(&self) -> Result<()> {
+        for (name, values) in [("revenue", &self.revenue), ("spending", &self.spending), ("capex", &self.capex)] {
+            if values.len() != HISTORY_QUARTERS {
+                return Err(Error::invalid(
+                    name,
+                    format!("{} values", values.len()),
+                    format!("must give exactly {HISTORY_QUARTERS} quarters, oldest first"),
+                ));
+            }
+            for (i, &v) in values.iter().enumerate() {
+                let domain = if name == "capex" { Domain::non_negative() } else { Domain::positive() };
+                param(&format!("{name}[{i}]"), &Param::Fixed(v), domain)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Demand {
+    fn validate(&self) -> Result<()> {
+        param("growth_rate", &self.growth_rate, Domain::non_negative())?;
+        param("ceiling", &self.ceiling, Domain::positive())?;
+        param("volatility", &self.volatility, Domain::non_negative())?;
+        param("price_elasticity", &self.price_elasticity, Domain::closed(0.0, 5.0))
+    }
+}
+
+impl Traditional {
+    fn validate(&self) -> Result<()> {
+        param("growth", &self.growth, Domain::closed(-1.0, 2.0))?;
+        param("volatility", &self.volatility, Domain::non_negative())
+    }
+}
+
+impl Price {
+    fn validate(&self) -> Result<()> {
+        param("deflation", &self.deflation, Domain::closed(-1.0, 2.0))?;
+        param("volatility", &self.volatility, Domain::non_negative())?;
+        param("floor", &self.floor, Domain::open_closed(0.0, 1.0))?;
+        params("regime_drift", &self.regime_drift, Domain::closed(-2.0, 2.0))
+    }
+}
+
+impl PriceWar {
+    fn validate(&self) -> Result<()> {
+        params("baseline", &self.baseline, Domain::non_negative())?;
+        param("excitation", &self.excitation, Domain::non_negative())?;
+        param("decay", &self.decay, Domain::positive())?;
+        let (alpha, beta) = (self.excitation.upper_bound(), self.decay.lower_bound());
+        if alpha >= beta {
+            return Err(Error::invalid(
+                "excitation",
+                alpha,
+                format!(
+                    "must stay below `decay` (at least {beta}) on every path: the branching ratio \
+                     excitation / decay must be < 1"
+                ),
+            ));
+        }
+        check_cut_size(&self.cut_size).map_err(|e| e.within("cut_size"))
+    }
+}
+
+/// A price cut must not raise the price: its law must be non-negative.
+fn check_cut_size(cut: &JumpSize) -> Result<()> {
+    let non_negative = match *cut {
+        JumpSize::Constant { value } => value >= 0.0,
+        JumpSize::Uniform { low, .. } => low >= 0.0,
+        JumpSize::Normal { .. } => false,
+        _ => true,
+    };
+    if non_negative {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "kind",
+            format!("{cut:?}"),
+            "a price cut must be non-negative: use constant >= 0, uniform with low >= 0, \
+             exponential, gamma or log_normal",
+        ))
+    }
+}
+
+impl Chips {
+    fn validate(&self) -> Result<()> {
+        check_regime_count("regime.generator", &self.regime)?;
+        params("cost_multiplier", &self.cost_multiplier, Domain::positive())?;
+        for (i, &lead) in self.lead_quarters.iter().enumerate() {
+            if !(1..=MAX_LEAD_QUARTERS).contains(&lead) {
+                return Err(Error::invalid(
+                    format!("lead_quarters[{i}]"),
+                    lead,
+                    format!("must be between 1 and {MAX_LEAD_QUARTERS} quarters"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Capacity {
+    fn validate(&self) -> Result<()> {
+        param("unit_cost", &self.unit_cost, Domain::positive())?;
+        param("cost_decline", &self.cost_decline, Domain::closed(-1.0, 2.0))?;
+        param("cost_volatility", &self.cost_volatility, Domain::non_negative())?;
+        param("useful_life_years", &self.useful_life_years, Domain::closed(0.5, 50.0))
+    }
+}
+
+impl Capex {
+    fn validate(&self) -> Result<()> {
+        self.plan
+            .check_values("plan", |name, v| crate::error::check::non_negative(name, v))?;
+        param("headroom", &self.headroom, Domain::closed(0.0, 5.0))?;
+        param("response", &self.response, Domain::unit())?;
+        param("budget_cap_ratio", &self.budget_cap_ratio, Domain::non_negative())?;
+        param("lumpiness", &self.lumpiness, Domain::closed(0.0, 10.0))
+    }
+}
+
+impl Opex {
+    fn validate(&self) -> Result<()> {
+        param("power_per_unit", &self.power_per_unit, Domain::non_negative())?;
+        param("other_cost_ratio", &self.other_cost_ratio, Domain::unit())?;
+        param("chip_rnd", &self.chip_rnd, Domain::non_negative())?;
+        param("tax_rate", &self.tax_rate, Domain::unit())
+    }
+}
