@@ -83,12 +83,14 @@ impl Scenario {
     /// A syntax error (with line and column), an unknown or mistyped field (with its
     /// path), or a validation error naming the field path, the value and the rule.
     pub fn from_toml_str(text: &str) -> Result<Scenario> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| Error::Parse(format!("TOML: {e}")))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| Error::Parse(format!("TOML: {e}")))?;
         let scenario = if table.contains_key(EXTENDS) {
             let value = serde_json::to_value(table).map_err(|e| Error::Parse(e.to_string()))?;
             from_value(extend(value)?)?
         } else {
-            let deserializer = toml::de::Deserializer::parse(text).map_err(|e| Error::Parse(format!("TOML: {e}")))?;
+            let deserializer = toml::de::Deserializer::parse(text)
+                .map_err(|e| Error::Parse(format!("TOML: {e}")))?;
             deserialize_with_path(deserializer, "TOML")?
         };
         scenario.validate()?;
@@ -100,7 +102,8 @@ impl Scenario {
     /// # Errors
     /// As [`from_toml_str`](Self::from_toml_str).
     pub fn from_json_str(text: &str) -> Result<Scenario> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::Parse(format!("JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| Error::Parse(format!("JSON: {e}")))?;
         let scenario = if value.get(EXTENDS).is_some() {
             from_value(extend(value)?)?
         } else {
@@ -120,8 +123,14 @@ impl Scenario {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::Parse(format!("cannot read `{}`: {e}", path.display())))?;
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let parsed = if is_json { Self::from_json_str(&text) } else { Self::from_toml_str(&text) };
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let parsed = if is_json {
+            Self::from_json_str(&text)
+        } else {
+            Self::from_toml_str(&text)
+        };
         parsed.map_err(|e| match e {
             Error::Parse(message) => Error::Parse(format!("{}: {message}", path.display())),
             other => other,
@@ -148,7 +157,11 @@ impl Scenario {
 fn find_preset(name: &str) -> Result<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
         let known: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
-        Error::invalid("preset", name, format!("unknown preset; known presets: {}", known.join(", ")))
+        Error::invalid(
+            "preset",
+            name,
+            format!("unknown preset; known presets: {}", known.join(", ")),
+        )
     })
 }
 
@@ -176,7 +189,13 @@ fn extend(mut value: Value) -> Result<Value> {
         .ok_or_else(|| Error::Parse("a scenario must be a table of fields".into()))?;
     let base_name = match object.remove(EXTENDS) {
         Some(Value::String(name)) => name,
-        Some(other) => return Err(Error::invalid(EXTENDS, other, "must be the name of a preset")),
+        Some(other) => {
+            return Err(Error::invalid(
+                EXTENDS,
+                other,
+                "must be the name of a preset",
+            ));
+        }
         None => return Ok(value),
     };
     let base: toml::Table = toml::from_str(find_preset(&base_name)?.toml)

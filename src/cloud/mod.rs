@@ -18,6 +18,6 @@ pub use model::{CloudModel, CloudPath, CloudPlan};
 pub use param::{Domain, Param};
 pub use quarter::Quarter;
 pub use scenario::{
-    Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial, MAX_LEAD_QUARTERS,
-    Opex, Price, PriceWar, REGIMES, Scenario, Traditional,
+    Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial,
+    MAX_LEAD_QUARTERS, Opex, Price, PriceWar, REGIMES, Scenario, Traditional,
 };

@@ -4,11 +4,11 @@
 
 use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
 use super::{Param, series};
-use crate::engine::{Component, Grid, Model, PathRng, PathStreams};
+use crate::engine::{Grid, Model, PathRng, PathStreams};
 use crate::error::{Error, Result};
 use crate::process::{
-    CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize, Logistic,
-    LogisticStep, LogReturn, Process, RegimeState, RegimeStep, Transition,
+    CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,
+    LogReturn, Logistic, LogisticStep, Process, RegimeState, RegimeStep, Transition,
 };
 use rand::RngExt;
 use rand_distr::Gamma;
@@ -213,23 +213,46 @@ impl CloudModel {
             d(12, &s.demand.volatility),
             drawn.ai_revenue,
         )?;
-        let traditional = Gbm::new(d(20, &s.traditional.growth), d(21, &s.traditional.volatility), 1.0)?;
+        let traditional = Gbm::new(
+            d(20, &s.traditional.growth),
+            d(21, &s.traditional.volatility),
+            1.0,
+        )?;
         let (deflation, price_vol) = (d(30, &s.price.deflation), d(31, &s.price.volatility));
-        let price = |i: u32| Gbm::new(d(33 + i, &s.price.regime_drift[i as usize]) - deflation, price_vol, 1.0);
-        let unit_cost = Gbm::new(-d(61, &s.capacity.cost_decline), d(62, &s.capacity.cost_volatility), 1.0)?;
+        let price = |i: u32| {
+            Gbm::new(
+                d(33 + i, &s.price.regime_drift[i as usize]) - deflation,
+                price_vol,
+                1.0,
+            )
+        };
+        let unit_cost = Gbm::new(
+            -d(61, &s.capacity.cost_decline),
+            d(62, &s.capacity.cost_volatility),
+            1.0,
+        )?;
         let (alpha, beta) = (d(43, &s.price_war.excitation), d(44, &s.price_war.decay));
-        let war = |i: u32| Hawkes::new(d(40 + i, &s.price_war.baseline[i as usize]), alpha, beta)?.transition(dt);
+        let war = |i: u32| {
+            Hawkes::new(d(40 + i, &s.price_war.baseline[i as usize]), alpha, beta)?.transition(dt)
+        };
         let cv = d(73, &s.capex.lumpiness);
         let lumps = if cv > 0.0 {
             let shape = 1.0 / (cv * cv);
-            Some(Gamma::new(shape, 1.0 / shape).map_err(|e| Error::invalid("capex.lumpiness", cv, e.to_string()))?)
+            Some(
+                Gamma::new(shape, 1.0 / shape)
+                    .map_err(|e| Error::invalid("capex.lumpiness", cv, e.to_string()))?,
+            )
         } else {
             None
         };
         Ok(Steps {
             adoption: adoption.transition(dt)?,
             traditional: traditional.transition(dt)?,
-            price: [price(0)?.transition(dt)?, price(1)?.transition(dt)?, price(2)?.transition(dt)?],
+            price: [
+                price(0)?.transition(dt)?,
+                price(1)?.transition(dt)?,
+                price(2)?.transition(dt)?,
+            ],
             unit_cost: unit_cost.transition(dt)?,
             war: [war(0)?, war(1)?, war(2)?],
             lumps,
@@ -305,10 +328,11 @@ impl Model for CloudModel {
         };
         self.fill_pipeline_from_history(&mut path);
         let flows = path.flows(drawn.ai_revenue, drawn.capex);
+        // `record` appends point 0 after the seven history quarters.
         let h = &self.scenario.history;
-        path.revenue_history[..HISTORY_QUARTERS].copy_from_slice(&h.revenue);
-        path.spending_history[..HISTORY_QUARTERS].copy_from_slice(&h.spending);
-        path.record(&flows, 0.0, obs);
+        path.revenue_history[1..].copy_from_slice(&h.revenue);
+        path.spending_history[1..].copy_from_slice(&h.spending);
+        path.record(&flows, flows.operating_cash_flow - flows.capex, obs);
         path
     }
 
@@ -316,7 +340,12 @@ impl Model for CloudModel {
         let demand = path.advance_markets(plan, &self.scenario.price_war.cut_size);
         path.receive_capacity(k);
         let flows = path.flows(demand, 0.0);
-        let capex = path.decide_capex(plan.planned_capex[k], &flows, k, self.scenario.chips.lead_quarters);
+        let capex = path.decide_capex(
+            plan.planned_capex[k],
+            &flows,
+            k,
+            self.scenario.chips.lead_quarters,
+        );
         let flows = Flows { capex, ..flows };
         path.book += capex - flows.depreciation;
         let fcf = flows.operating_cash_flow - capex;
@@ -340,7 +369,13 @@ impl CloudModel {
     fn fill_pipeline_from_history(&self, path: &mut CloudPath) {
         let lead = self.scenario.chips.lead_quarters[path.chips.regime()] as i64;
         let unit_cost = path.unit_cost(path.drawn.unit_cost);
-        let past = self.scenario.history.capex.iter().copied().chain([path.drawn.capex]);
+        let past = self
+            .scenario
+            .history
+            .capex
+            .iter()
+            .copied()
+            .chain([path.drawn.capex]);
         for (age, capex) in (0..=HISTORY_QUARTERS as i64).rev().zip(past) {
             let arrival = lead - age;
             if arrival >= 1 {
@@ -372,9 +407,15 @@ impl CloudPath {
             self.price.log_return -= rng.cuts.sample(cut_size);
         }
         self.price.log_return = self.price.log_return.max(self.drawn.log_floor);
-        steps.adoption.step_with(&mut self.adoption, z[0], &mut rng.cuts);
-        steps.traditional.step_with(&mut self.traditional, z[1], &mut rng.cuts);
-        steps.unit_cost.step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
+        steps
+            .adoption
+            .step_with(&mut self.adoption, z[0], &mut rng.cuts);
+        steps
+            .traditional
+            .step_with(&mut self.traditional, z[1], &mut rng.cuts);
+        steps
+            .unit_cost
+            .step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
         self.adoption * (-self.drawn.elasticity * self.price.log_return).exp()
     }
 
@@ -394,7 +435,10 @@ impl CloudPath {
         let ai_revenue = price * served;
         let traditional_revenue = d.traditional_revenue * self.traditional.log_return.exp();
         let revenue = ai_revenue + traditional_revenue;
-        let opex = d.power_per_unit * self.capacity + d.other_cost_ratio * revenue + d.chip_rnd;
+        // Power per unit falls with the technology curve of the unit cost (not with
+        // the export-control multiplier): newer chips do more per watt.
+        let power = d.power_per_unit * self.unit_cost.log_return.exp() * self.capacity;
+        let opex = power + d.other_cost_ratio * revenue + d.chip_rnd;
         let depreciation = self.book * d.depreciation_rate;
         let ebita = revenue - opex - depreciation;
         Flows {
@@ -415,7 +459,13 @@ impl CloudPath {
 
     /// Committed plan plus the demand-following rule under the budget cap; orders
     /// the capacity it buys for delivery after the current lead time.
-    fn decide_capex(&mut self, planned: f64, flows: &Flows, k: usize, leads: [usize; REGIMES]) -> f64 {
+    fn decide_capex(
+        &mut self,
+        planned: f64,
+        flows: &Flows,
+        k: usize,
+        leads: [usize; REGIMES],
+    ) -> f64 {
         let d = self.drawn;
         let lead = leads[self.chips.regime()];
         let unit_cost = self.unit_cost(d.unit_cost);
@@ -473,5 +523,9 @@ fn push(window: &mut [f64; 2 * YEAR], x: f64) {
 fn trailing_growth(window: &[f64; 2 * YEAR]) -> f64 {
     let earlier: f64 = window[..YEAR].iter().sum();
     let later: f64 = window[YEAR..].iter().sum();
-    if earlier > 0.0 { later / earlier - 1.0 } else { 0.0 }
+    if earlier > 0.0 {
+        later / earlier - 1.0
+    } else {
+        0.0
+    }
 }

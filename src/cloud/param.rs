@@ -86,6 +86,16 @@ impl Domain {
         }
     }
 
+    /// The half-open interval `(lo, hi]`.
+    pub const fn open_closed(lo: f64, hi: f64) -> Self {
+        Domain {
+            lo,
+            hi,
+            lo_closed: false,
+            hi_closed: true,
+        }
+    }
+
     /// Whether `x` is a finite number inside the domain.
     pub fn contains(&self, x: f64) -> bool {
         let above = x > self.lo || (self.lo_closed && x == self.lo);
@@ -253,6 +263,56 @@ impl Param {
             Param::Triangular { .. } => "triangular",
             Param::Pert { .. } => "pert",
             Param::Beta { .. } => "beta",
+        }
+    }
+
+    /// The smallest value a draw can take (`-inf` for a normal law).
+    pub fn lower_bound(&self) -> f64 {
+        match *self {
+            Param::Fixed(x) => x,
+            Param::Normal { mean, std_dev } => {
+                if std_dev == 0.0 {
+                    mean
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }
+            Param::LogNormal { median, sigma } => {
+                if sigma == 0.0 {
+                    median
+                } else {
+                    0.0
+                }
+            }
+            Param::Uniform { min, .. }
+            | Param::Triangular { min, .. }
+            | Param::Pert { min, .. }
+            | Param::Beta { min, .. } => min,
+        }
+    }
+
+    /// The largest value a draw can take (`inf` for normal and log-normal laws).
+    pub fn upper_bound(&self) -> f64 {
+        match *self {
+            Param::Fixed(x) => x,
+            Param::Normal { mean, std_dev } => {
+                if std_dev == 0.0 {
+                    mean
+                } else {
+                    f64::INFINITY
+                }
+            }
+            Param::LogNormal { median, sigma } => {
+                if sigma == 0.0 {
+                    median
+                } else {
+                    f64::INFINITY
+                }
+            }
+            Param::Uniform { max, .. }
+            | Param::Triangular { max, .. }
+            | Param::Pert { max, .. }
+            | Param::Beta { max, .. } => max,
         }
     }
 

@@ -252,20 +252,32 @@ impl Scenario {
             return Err(Error::invalid("name", "\"\"", "must not be empty"));
         }
         if !(1..=100).contains(&self.horizon_years) {
-            return Err(Error::invalid("horizon_years", self.horizon_years, "must be between 1 and 100"));
+            return Err(Error::invalid(
+                "horizon_years",
+                self.horizon_years,
+                "must be between 1 and 100",
+            ));
         }
         self.initial.validate().map_err(|e| e.within("initial"))?;
         self.history.validate().map_err(|e| e.within("history"))?;
         self.demand.validate().map_err(|e| e.within("demand"))?;
-        self.traditional.validate().map_err(|e| e.within("traditional"))?;
+        self.traditional
+            .validate()
+            .map_err(|e| e.within("traditional"))?;
         self.price.validate().map_err(|e| e.within("price"))?;
-        self.price_war.validate().map_err(|e| e.within("price_war"))?;
+        self.price_war
+            .validate()
+            .map_err(|e| e.within("price_war"))?;
         check_regime_count("market.generator", &self.market)?;
         self.chips.validate().map_err(|e| e.within("chips"))?;
         self.capacity.validate().map_err(|e| e.within("capacity"))?;
         self.capex.validate().map_err(|e| e.within("capex"))?;
         self.opex.validate().map_err(|e| e.within("opex"))?;
-        param("finance.discount_rate", &self.finance.discount_rate, Domain::closed(0.0, 1.0))?;
+        param(
+            "finance.discount_rate",
+            &self.finance.discount_rate,
+            Domain::closed(0.0, 1.0),
+        )?;
         if self.shocks.dim() != DRIVERS {
             return Err(Error::invalid(
                 "shocks.correlation",
@@ -292,8 +304,16 @@ fn check_regime_count(path: &str, regime: &MarkovRegime) -> Result<()> {
 impl Initial {
     fn validate(&self) -> Result<()> {
         param("ai_revenue", &self.ai_revenue, Domain::positive())?;
-        param("traditional_revenue", &self.traditional_revenue, Domain::non_negative())?;
-        param("utilisation", &self.utilisation, Domain::open_closed(0.0, 1.0))?;
+        param(
+            "traditional_revenue",
+            &self.traditional_revenue,
+            Domain::non_negative(),
+        )?;
+        param(
+            "utilisation",
+            &self.utilisation,
+            Domain::open_closed(0.0, 1.0),
+        )?;
         param("book_value", &self.book_value, Domain::non_negative())?;
         param("capex", &self.capex, Domain::non_negative())
     }
@@ -301,7 +321,11 @@ impl Initial {
 
 impl History {
     fn validate(&self) -> Result<()> {
-        for (name, values) in [("revenue", &self.revenue), ("spending", &self.spending), ("capex", &self.capex)] {
+        for (name, values) in [
+            ("revenue", &self.revenue),
+            ("spending", &self.spending),
+            ("capex", &self.capex),
+        ] {
             if values.len() != HISTORY_QUARTERS {
                 return Err(Error::invalid(
                     name,
@@ -310,7 +334,11 @@ impl History {
                 ));
             }
             for (i, &v) in values.iter().enumerate() {
-                let domain = if name == "capex" { Domain::non_negative() } else { Domain::positive() };
+                let domain = if name == "capex" {
+                    Domain::non_negative()
+                } else {
+                    Domain::positive()
+                };
                 param(&format!("{name}[{i}]"), &Param::Fixed(v), domain)?;
             }
         }
@@ -323,7 +351,11 @@ impl Demand {
         param("growth_rate", &self.growth_rate, Domain::non_negative())?;
         param("ceiling", &self.ceiling, Domain::positive())?;
         param("volatility", &self.volatility, Domain::non_negative())?;
-        param("price_elasticity", &self.price_elasticity, Domain::closed(0.0, 5.0))
+        param(
+            "price_elasticity",
+            &self.price_elasticity,
+            Domain::closed(0.0, 5.0),
+        )
     }
 }
 
@@ -339,7 +371,11 @@ impl Price {
         param("deflation", &self.deflation, Domain::closed(-1.0, 2.0))?;
         param("volatility", &self.volatility, Domain::non_negative())?;
         param("floor", &self.floor, Domain::open_closed(0.0, 1.0))?;
-        params("regime_drift", &self.regime_drift, Domain::closed(-2.0, 2.0))
+        params(
+            "regime_drift",
+            &self.regime_drift,
+            Domain::closed(-2.0, 2.0),
+        )
     }
 }
 
@@ -403,9 +439,21 @@ impl Chips {
 impl Capacity {
     fn validate(&self) -> Result<()> {
         param("unit_cost", &self.unit_cost, Domain::positive())?;
-        param("cost_decline", &self.cost_decline, Domain::closed(-1.0, 2.0))?;
-        param("cost_volatility", &self.cost_volatility, Domain::non_negative())?;
-        param("useful_life_years", &self.useful_life_years, Domain::closed(0.5, 50.0))
+        param(
+            "cost_decline",
+            &self.cost_decline,
+            Domain::closed(-1.0, 2.0),
+        )?;
+        param(
+            "cost_volatility",
+            &self.cost_volatility,
+            Domain::non_negative(),
+        )?;
+        param(
+            "useful_life_years",
+            &self.useful_life_years,
+            Domain::closed(0.5, 50.0),
+        )
     }
 }
 
@@ -415,14 +463,22 @@ impl Capex {
             .check_values("plan", |name, v| crate::error::check::non_negative(name, v))?;
         param("headroom", &self.headroom, Domain::closed(0.0, 5.0))?;
         param("response", &self.response, Domain::unit())?;
-        param("budget_cap_ratio", &self.budget_cap_ratio, Domain::non_negative())?;
+        param(
+            "budget_cap_ratio",
+            &self.budget_cap_ratio,
+            Domain::non_negative(),
+        )?;
         param("lumpiness", &self.lumpiness, Domain::closed(0.0, 10.0))
     }
 }
 
 impl Opex {
     fn validate(&self) -> Result<()> {
-        param("power_per_unit", &self.power_per_unit, Domain::non_negative())?;
+        param(
+            "power_per_unit",
+            &self.power_per_unit,
+            Domain::non_negative(),
+        )?;
         param("other_cost_ratio", &self.other_cost_ratio, Domain::unit())?;
         param("chip_rnd", &self.chip_rnd, Domain::non_negative())?;
         param("tax_rate", &self.tax_rate, Domain::unit())

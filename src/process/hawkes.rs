@@ -236,7 +236,7 @@ fn relax(k: f64, t: f64) -> f64 {
 
 /// State of a [`Hawkes`] path: excess intensity, cumulative count and the number of
 /// events in the most recent step.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct HawkesState {
     excess: f64,
     count: u64,
