@@ -14,6 +14,7 @@
 //! * [`cloud`]: the AI-cloud business model, its scenarios and presets;
 //! * [`analysis`]: break-even definitions, their time distributions, fan charts and
 //!   paired scenario comparisons;
+//! * [`report`]: text reports of studies and comparisons;
 //! * [`stats`]: exact sums, mergeable moments, quantile sketches and confidence
 //!   intervals.
 //!
@@ -35,6 +36,7 @@ pub mod cloud;
 pub mod engine;
 pub mod error;
 pub mod process;
+pub mod report;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -231,7 +231,7 @@ impl Definition {
         definition.validate().map_err(|_| unknown())
     }
 
-    /// A short human label, e.g. "Free cash flow break-even (4 quarters running)".
+    /// A short human label, e.g. "Free cash flow break-even (4q running)".
     pub fn title(&self) -> String {
         let base = match self {
             Definition::FlowCrossover { .. } => "Free cash flow break-even",
@@ -242,7 +242,7 @@ impl Definition {
         };
         match self.sustain() {
             1 => base.to_owned(),
-            s => format!("{base} ({s} quarters running)"),
+            s => format!("{base} ({s}q running)"),
         }
     }
 
@@ -505,7 +505,7 @@ mod tests {
             ]
         );
         let d = Definition::GrowthCrossover { sustain: 4 };
-        assert_eq!(d.title(), "Growth crossover (4 quarters running)");
+        assert_eq!(d.title(), "Growth crossover (4q running)");
         assert!(d.description().contains("4 consecutive quarters"));
         let rule = d.rule();
         assert_eq!(rule.start(), 1);

@@ -5,6 +5,7 @@
 mod breakeven;
 mod compare;
 mod fan;
+mod study;
 
 pub use breakeven::{BreakEven, Definition};
 pub use compare::{
@@ -12,3 +13,4 @@ pub use compare::{
     ProbabilityDifference,
 };
 pub use fan::{FAN_LEVELS, FanChart};
+pub use study::{Study, StudyOptions};

@@ -4,7 +4,6 @@
 use super::Scenario;
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use std::path::Path;
 
 /// A scenario bundled with the crate.
@@ -86,8 +85,7 @@ impl Scenario {
         let table: toml::Table =
             toml::from_str(text).map_err(|e| Error::Parse(format!("TOML: {e}")))?;
         let scenario = if table.contains_key(EXTENDS) {
-            let value = serde_json::to_value(table).map_err(|e| Error::Parse(e.to_string()))?;
-            from_value(extend(value)?)?
+            from_table(extend(table)?)?
         } else {
             let deserializer = toml::de::Deserializer::parse(text)
                 .map_err(|e| Error::Parse(format!("TOML: {e}")))?;
@@ -102,10 +100,12 @@ impl Scenario {
     /// # Errors
     /// As [`from_toml_str`](Self::from_toml_str).
     pub fn from_json_str(text: &str) -> Result<Scenario> {
-        let value: Value =
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::Parse(format!("JSON: {e}")))?;
         let scenario = if value.get(EXTENDS).is_some() {
-            from_value(extend(value)?)?
+            let table =
+                toml::Table::try_from(value).map_err(|e| Error::Parse(format!("JSON: {e}")))?;
+            from_table(extend(table)?)?
         } else {
             let mut deserializer = serde_json::Deserializer::from_str(text);
             deserialize_with_path(&mut deserializer, "JSON")?
@@ -178,17 +178,14 @@ where
     })
 }
 
-fn from_value(value: Value) -> Result<Scenario> {
-    deserialize_with_path(value, "scenario")
+fn from_table(table: toml::Table) -> Result<Scenario> {
+    deserialize_with_path(toml::Value::Table(table), "scenario")
 }
 
 /// Replaces `extends = "preset"` by the preset's fields, overridden by the others.
-fn extend(mut value: Value) -> Result<Value> {
-    let object = value
-        .as_object_mut()
-        .ok_or_else(|| Error::Parse("a scenario must be a table of fields".into()))?;
-    let base_name = match object.remove(EXTENDS) {
-        Some(Value::String(name)) => name,
+fn extend(mut table: toml::Table) -> Result<toml::Table> {
+    let base_name = match table.remove(EXTENDS) {
+        Some(toml::Value::String(name)) => name,
         Some(other) => {
             return Err(Error::invalid(
                 EXTENDS,
@@ -196,36 +193,33 @@ fn extend(mut value: Value) -> Result<Value> {
                 "must be the name of a preset",
             ));
         }
-        None => return Ok(value),
+        None => return Ok(table),
     };
-    let base: toml::Table = toml::from_str(find_preset(&base_name)?.toml)
+    let mut base: toml::Table = toml::from_str(find_preset(&base_name)?.toml)
         .map_err(|e| Error::Parse(format!("preset `{base_name}`: {e}")))?;
-    let mut merged = serde_json::to_value(base).map_err(|e| Error::Parse(e.to_string()))?;
-    merge(&mut merged, value);
+    merge(&mut base, table);
     // A preset may itself extend another.
-    extend(merged)
+    extend(base)
 }
 
-/// Deep merge: tables merge key by key, anything else (numbers, arrays,
-/// distributions given as tables with a different `dist`) is replaced.
-fn merge(base: &mut Value, over: Value) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) if !is_distribution(b) && !is_distribution(&o) => {
-            for (key, value) in o {
-                match b.get_mut(&key) {
-                    Some(slot) => merge(slot, value),
-                    None => {
-                        b.insert(key, value);
-                    }
-                }
+/// Deep merge: tables merge key by key; anything else (numbers, arrays, and the
+/// tables that are values, such as distributions) is replaced whole.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o))
+                if !is_value_table(b) && !is_value_table(&o) =>
+            {
+                merge(b, o);
+            }
+            (_, value) => {
+                base.insert(key, value);
             }
         }
-        (b, o) => *b = o,
     }
 }
 
-/// Tables that are values (a parameter distribution, a jump-size law) are replaced
-/// whole, never merged field by field.
-fn is_distribution(table: &serde_json::Map<String, Value>) -> bool {
+/// A parameter distribution (`dist = ...`) or a jump-size law (`kind = ...`).
+fn is_value_table(table: &toml::Table) -> bool {
     table.contains_key("dist") || table.contains_key("kind")
 }

@@ -460,7 +460,7 @@ impl Capacity {
 impl Capex {
     fn validate(&self) -> Result<()> {
         self.plan
-            .check_values("plan", |name, v| crate::error::check::non_negative(name, v))?;
+            .check_values("plan", crate::error::check::non_negative)?;
         param("headroom", &self.headroom, Domain::closed(0.0, 5.0))?;
         param("response", &self.response, Domain::unit())?;
         param(

@@ -16,7 +16,8 @@ pub use first_passage::{Barrier, Direction, FirstPassage, Hold, PassageTracker};
 pub use grid::Grid;
 pub use model::Model;
 pub use outcome::{
-    Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, SeriesSummary, StepStats,
+    Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, ScalarSummary, SeriesSummary,
+    StepStats,
 };
 pub use process_model::{ProcessModel, ProcessPath};
 pub use simulation::{DEFAULT_MEMORY_CAP, RunControl, Selection, Simulation};

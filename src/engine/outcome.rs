@@ -273,6 +273,14 @@ impl PassageTimes {
         self.times.iter().map(|&t| decode(t))
     }
 
+    /// The passage times of the first `paths` paths (all of them if fewer). Path `i`
+    /// draws the same random numbers whatever the size of the run, so the head of a
+    /// large run pairs with a smaller run of the same seed.
+    pub fn head(&self, paths: usize) -> PassageTimes {
+        let paths = paths.min(self.times.len());
+        PassageTimes::new(self.name.clone(), self.steps, self.times[..paths].to_vec())
+    }
+
     /// Number of paths that passed at each point `k = 0..=steps`.
     pub fn histogram(&self) -> Vec<u64> {
         let mut counts = vec![0u64; self.steps + 1];
