@@ -1,52 +1,34 @@
-//! The engine against the random-number floor.
+//! Workload W against the random-number floor and a hand-written loop.
 //!
-//! Workload: geometric Brownian motion (mu 0.1, sigma 0.3, S0 1), 100,000 paths x
-//! 120 monthly steps, summary mode (per-step mean, sd, min, max; quantile sketches
-//! off and on). The floor draws the same 120 standard normals per path from the same
-//! keyed Xoshiro256++ streams and sums them. Throughput is reported in path-steps per
-//! second; the engine's overhead is the ratio of its time to the floor's, at the same
-//! thread count.
+//! W: geometric Brownian motion (mu 0.1, sigma 0.3, S0 1, dt 1/12), 1,000,000 paths x
+//! 120 monthly steps; per path the first step with S >= 2 and the terminal value,
+//! reduced to the mean terminal value, the share of paths that crossed and the mean
+//! crossing step. Every function below does that work (the floor excepted) and is
+//! timed at 1 and 2 threads; throughput is in path-steps (elements) per second, so
+//! ratios to the floor read straight off criterion's `thrpt` lines:
 //!
-//! Run with `cargo bench --bench engine`.
+//! * `floor`: 120 standard normals per path from the same keyed Xoshiro256++ streams
+//!   with rand_distr's `StandardNormal`, summed;
+//! * `hand`: a hand-written rayon loop for W (exact log step, per-path generator);
+//! * `outpace`: W through the public API: `ProcessModel<Gbm>` on the log scale with
+//!   its terminal value as a scalar outcome, a first-passage rule, summary mode;
+//! * `outpace_fan`: the level S with per-step mean, sd, min, max and quantile
+//!   sketches (a fan chart of S) plus the passage rule.
+//!
+//! `tests/bench_workloads.rs` checks the reduced statistics of each workload against
+//! the closed forms. Run with `cargo bench --bench engine`.
+
+#[path = "support/workloads.rs"]
+mod workloads;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use outpace::engine::{Component, PathStreams, ProcessModel, Simulation};
-use outpace::process::Gbm;
-use rand::RngExt;
-use rayon::prelude::*;
 use std::hint::black_box;
+use workloads::{STEPS, floor, hand, outpace_fan, outpace_w};
 
-const PATHS: usize = 100_000;
-const STEPS: usize = 120;
-
-/// Sum of 120 standard normals per path, summed over paths in parallel.
-fn floor(paths: usize) -> f64 {
-    (0..paths)
-        .into_par_iter()
-        .map(|path| {
-            let mut rng = PathStreams::new(42, path as u64).rng(Component::new(0));
-            (0..STEPS)
-                .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
-                .sum::<f64>()
-        })
-        .sum()
-}
-
-fn engine(paths: usize, quantiles: bool) -> f64 {
-    let model = ProcessModel::new("s", Gbm::new(0.1, 0.3, 1.0).unwrap());
-    let run = Simulation::new(model)
-        .paths(paths)
-        .steps(STEPS)
-        .dt(1.0 / 12.0)
-        .seed(42)
-        .quantiles(quantiles)
-        .run()
-        .unwrap();
-    run.series("s").unwrap().mean(STEPS)
-}
+const PATHS: usize = 1_000_000;
 
 fn bench(c: &mut Criterion) {
-    let mut group = c.benchmark_group("gbm_100k_x_120");
+    let mut group = c.benchmark_group("w_1m_x_120");
     group.sample_size(10);
     group.throughput(Throughput::Elements((PATHS * STEPS) as u64));
     for threads in [1usize, 2] {
@@ -57,11 +39,14 @@ fn bench(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("floor", threads), |b| {
             b.iter(|| pool.install(|| black_box(floor(PATHS))))
         });
-        group.bench_function(BenchmarkId::new("engine", threads), |b| {
-            b.iter(|| pool.install(|| black_box(engine(PATHS, false))))
+        group.bench_function(BenchmarkId::new("hand", threads), |b| {
+            b.iter(|| pool.install(|| black_box(hand(PATHS))))
         });
-        group.bench_function(BenchmarkId::new("engine_quantiles", threads), |b| {
-            b.iter(|| pool.install(|| black_box(engine(PATHS, true))))
+        group.bench_function(BenchmarkId::new("outpace", threads), |b| {
+            b.iter(|| pool.install(|| black_box(outpace_w(PATHS))))
+        });
+        group.bench_function(BenchmarkId::new("outpace_fan", threads), |b| {
+            b.iter(|| pool.install(|| black_box(outpace_fan(PATHS))))
         });
     }
     group.finish();

@@ -11,7 +11,7 @@
 //! cargo run --release --example alibaba_cloud -- scenarios/price_war.toml
 //! ```
 
-use outpace::analysis::{Study, StudyOptions};
+use outpace::analysis::{Definition, Study, StudyOptions};
 use outpace::cloud::{PRESETS, Scenario};
 use outpace::report::text;
 use std::process::ExitCode;
@@ -45,8 +45,14 @@ fn run() -> outpace::Result<()> {
     let study = Study::run(&scenario, &options)?;
     print!("{}", text::study(&study));
 
+    // Alternatives evaluate only the definitions the comparison table shows.
+    let compared = text::COMPARED
+        .iter()
+        .map(|key| Definition::from_key(key))
+        .collect::<outpace::Result<Vec<_>>>()?;
     let alternative_options = StudyOptions {
         paths: COMPARISON_PATHS,
+        definitions: compared,
         ..options
     };
     let alternatives = PRESETS

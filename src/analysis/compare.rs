@@ -5,6 +5,7 @@ use crate::engine::{Component, Outcome, PassageTimes, PathStreams};
 use crate::error::{Error, Result, check};
 use crate::stats::{Interval, mean_interval, two_sided_z};
 use rand::RngExt;
+use rand_distr::Binomial;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,8 +59,10 @@ impl ProbabilityDifference {
 ///
 /// The medians are the lower medians of [`PassageTimes::quantile`]`(0.5)`. The
 /// interval is a paired percentile bootstrap: each resample draws `n` path indices
-/// uniformly with replacement, the **same** indices for both scenarios, and
-/// recomputes both medians among the drawn paths that break even; resamples in which
+/// uniformly with replacement, the **same** indices for both scenarios (in law:
+/// the counts of the joint `(T_A, T_B)` cells are drawn as a multinomial, which is
+/// equivalent and independent of `n` in cost), and recomputes both medians among
+/// the drawn paths that break even; resamples in which
 /// either scenario has no such path are skipped (`valid_resamples` counts the
 /// rest). With the `R` valid differences sorted, `d_(0) <= ... <= d_(R-1)`, and
 /// `alpha = 1 - confidence`, the bounds are `d_(floor(alpha/2 (R - 1)))` and
@@ -279,9 +282,25 @@ fn probability_difference(
 }
 
 /// Per-path histogram bins: the passage period, or `steps + 1` for a censored path.
-fn bins(p: &PassageTimes) -> Vec<usize> {
+fn bins(p: &PassageTimes) -> impl Iterator<Item = usize> + '_ {
     let censored = p.steps() + 1;
-    p.times().map(|t| t.unwrap_or(censored)).collect()
+    p.times().map(move |t| t.unwrap_or(censored))
+}
+
+/// The occupied cells `(bin_A, bin_B, paths)` of the joint histogram of the two
+/// runs' passage bins (censored paths in bin `steps + 1`).
+fn joint_cells(a: &PassageTimes, b: &PassageTimes) -> Vec<(usize, usize, u64)> {
+    let width = a.steps() + 2;
+    let mut counts = vec![0u64; width * width];
+    for (x, y) in bins(a).zip(bins(b)) {
+        counts[x * width + y] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .map(|(i, c)| (i / width, i % width, c))
+        .collect()
 }
 
 /// The lower median of the passed paths of a histogram whose last bin holds the
@@ -307,12 +326,13 @@ fn median_difference(
     resamples: usize,
 ) -> Option<MedianDifference> {
     let (median_a, median_b) = (a.quantile(0.5)?, b.quantile(0.5)?);
-    let (bins_a, bins_b) = (bins(a), bins(b));
+    let cells = joint_cells(a, b);
+    let paths = a.paths() as u64;
     let mut diffs: Vec<i64> = (0..resamples)
         .into_par_iter()
         .map_init(
             || (vec![0u64; a.steps() + 2], vec![0u64; a.steps() + 2]),
-            |(ha, hb), r| resample_difference(&bins_a, &bins_b, r, ha, hb),
+            |(ha, hb), r| resample_difference(&cells, paths, r, ha, hb),
         )
         .collect::<Vec<_>>()
         .into_iter()
@@ -341,9 +361,15 @@ fn median_difference(
 
 /// One paired resample: `median_B - median_A` over the same drawn paths, `None` if
 /// either has no passed path among them. `ha`, `hb` are scratch histograms.
+///
+/// Both medians depend on the drawn paths only through the counts of the joint
+/// cells `(bin_A, bin_B)`, and drawing `n` paths with replacement gives those counts
+/// a multinomial law with the cells' empirical shares; so the resample draws the
+/// multinomial directly, one binomial per occupied cell (`m_c ~ Binomial(n_left,
+/// n_c / paths_left)`), which costs `O(cells)` instead of `O(paths)`.
 fn resample_difference(
-    a: &[usize],
-    b: &[usize],
+    cells: &[(usize, usize, u64)],
+    paths: u64,
     r: usize,
     ha: &mut [u64],
     hb: &mut [u64],
@@ -352,11 +378,21 @@ fn resample_difference(
     hb.fill(0);
     let mut rng =
         PathStreams::new(BOOTSTRAP_SEED, r as u64).rng(Component::new(BOOTSTRAP_COMPONENT));
-    let n = a.len();
-    for _ in 0..n {
-        let i = rng.random_range(0..n);
-        ha[a[i]] += 1;
-        hb[b[i]] += 1;
+    let (mut draws_left, mut paths_left) = (paths, paths);
+    for &(x, y, count) in cells {
+        if draws_left == 0 {
+            break;
+        }
+        let drawn = if count == paths_left {
+            draws_left
+        } else {
+            let share = count as f64 / paths_left as f64;
+            Binomial::new(draws_left, share).map_or(0, |law| rng.sample(law))
+        };
+        ha[x] += drawn;
+        hb[y] += drawn;
+        draws_left -= drawn;
+        paths_left -= count;
     }
     let (ma, mb) = (lower_median(ha)?, lower_median(hb)?);
     Some(mb as i64 - ma as i64)

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::process::{
     CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,
     LogReturn, Logistic, LogisticStep, Process, RegimeState, RegimeStep, Transition,
+    standard_normal,
 };
 use rand::RngExt;
 use rand_distr::Gamma;
@@ -92,6 +93,8 @@ struct Drawn {
     cost_multiplier: [f64; REGIMES],
     unit_cost: f64,
     survival: f64,
+    /// `survival^lead` for the lead time of each export regime.
+    lead_survival: [f64; REGIMES],
     depreciation_rate: f64,
     headroom: f64,
     response: f64,
@@ -107,6 +110,8 @@ struct Drawn {
 #[derive(Debug, Clone)]
 struct Steps {
     adoption: LogisticStep,
+    /// The S-curve over each export regime's lead time: the capex rule's forecast.
+    forecast: [LogisticStep; REGIMES],
     traditional: GbmStep,
     price: [GbmStep; REGIMES],
     unit_cost: GbmStep,
@@ -135,6 +140,10 @@ pub struct CloudPath {
     price: LogReturn,
     traditional: LogReturn,
     unit_cost: LogReturn,
+    /// `e^p`, `e^{-epsilon p}` and `e^q` of the current quarter, computed once.
+    price_level: f64,
+    demand_factor: f64,
+    cost_index: f64,
     war: HawkesState,
     market: RegimeState,
     chips: RegimeState,
@@ -190,6 +199,10 @@ impl CloudModel {
             cost_multiplier: [0, 1, 2].map(|i| d(50 + i, &s.chips.cost_multiplier[i as usize])),
             unit_cost: d(60, &s.capacity.unit_cost),
             survival: 1.0 - dt / life,
+            lead_survival: s
+                .chips
+                .lead_quarters
+                .map(|lead| (1.0 - dt / life).powi(lead as i32)),
             depreciation_rate: dt / life,
             headroom: d(70, &s.capex.headroom),
             response: d(71, &s.capex.response),
@@ -245,8 +258,14 @@ impl CloudModel {
         } else {
             None
         };
+        let leads = s.chips.lead_quarters;
         Ok(Steps {
             adoption: adoption.transition(dt)?,
+            forecast: [
+                adoption.transition(leads[0] as f64 * dt)?,
+                adoption.transition(leads[1] as f64 * dt)?,
+                adoption.transition(leads[2] as f64 * dt)?,
+            ],
             traditional: traditional.transition(dt)?,
             price: [
                 price(0)?.transition(dt)?,
@@ -312,6 +331,9 @@ impl Model for CloudModel {
             price: LogReturn::default(),
             traditional: LogReturn::default(),
             unit_cost: LogReturn::default(),
+            price_level: 1.0,
+            demand_factor: 1.0,
+            cost_index: 1.0,
             war: HawkesState::default(),
             market: self.scenario.market.initial_state(),
             chips: self.scenario.chips.regime.initial_state(),
@@ -368,7 +390,7 @@ impl CloudModel {
     /// regime, unit cost at the start).
     fn fill_pipeline_from_history(&self, path: &mut CloudPath) {
         let lead = self.scenario.chips.lead_quarters[path.chips.regime()] as i64;
-        let unit_cost = path.unit_cost(path.drawn.unit_cost);
+        let unit_cost = path.unit_cost();
         let past = self
             .scenario
             .history
@@ -387,8 +409,8 @@ impl CloudModel {
 
 impl CloudPath {
     /// Effective unit cost of capacity under the current export regime.
-    fn unit_cost(&self, base: f64) -> f64 {
-        base * self.unit_cost.log_return.exp() * self.drawn.cost_multiplier[self.chips.regime()]
+    fn unit_cost(&self) -> f64 {
+        self.drawn.unit_cost * self.cost_index * self.drawn.cost_multiplier[self.chips.regime()]
     }
 
     /// Correlated shocks, price (drift, price-war cuts, floor), adoption and
@@ -396,7 +418,7 @@ impl CloudPath {
     fn advance_markets(&mut self, plan: &CloudPlan, cut_size: &JumpSize) -> f64 {
         let mut z = [0.0; DRIVERS];
         for (z, rng) in z.iter_mut().zip(self.rng.drivers.iter_mut()) {
-            *z = rng.sample(rand_distr::StandardNormal);
+            *z = standard_normal(rng);
         }
         plan.shocks.correlate(&mut z);
         let m = self.market.regime();
@@ -416,7 +438,10 @@ impl CloudPath {
         steps
             .unit_cost
             .step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
-        self.adoption * (-self.drawn.elasticity * self.price.log_return).exp()
+        self.price_level = self.price.log_return.exp();
+        self.demand_factor = (-self.drawn.elasticity * self.price.log_return).exp();
+        self.cost_index = self.unit_cost.log_return.exp();
+        self.adoption * self.demand_factor
     }
 
     /// Capacity ordered `lead` quarters ago arrives; installed capacity retires at
@@ -430,14 +455,14 @@ impl CloudPath {
     /// Revenue, costs and profit of the quarter for AI demand `demand`, with `capex`.
     fn flows(&self, demand: f64, capex: f64) -> Flows {
         let d = &self.drawn;
-        let price = self.price.log_return.exp();
+        let price = self.price_level;
         let served = demand.min(self.capacity);
         let ai_revenue = price * served;
         let traditional_revenue = d.traditional_revenue * self.traditional.log_return.exp();
         let revenue = ai_revenue + traditional_revenue;
         // Power per unit falls with the technology curve of the unit cost (not with
         // the export-control multiplier): newer chips do more per watt.
-        let power = d.power_per_unit * self.unit_cost.log_return.exp() * self.capacity;
+        let power = d.power_per_unit * self.cost_index * self.capacity;
         let opex = power + d.other_cost_ratio * revenue + d.chip_rnd;
         let depreciation = self.book * d.depreciation_rate;
         let ebita = revenue - opex - depreciation;
@@ -467,12 +492,12 @@ impl CloudPath {
         leads: [usize; REGIMES],
     ) -> f64 {
         let d = self.drawn;
-        let lead = leads[self.chips.regime()];
-        let unit_cost = self.unit_cost(d.unit_cost);
-        let price_effect = (-d.elasticity * self.price.log_return).exp();
-        let forecast = self.steps.adoption.forecast(self.adoption, lead as i32) * price_effect;
+        let e = self.chips.regime();
+        let lead = leads[e];
+        let unit_cost = self.unit_cost();
+        let forecast = self.steps.forecast[e].conditional_mean(self.adoption) * self.demand_factor;
         let on_order: f64 = self.pipeline.iter().sum();
-        let future_capacity = self.capacity * d.survival.powi(lead as i32) + on_order;
+        let future_capacity = self.capacity * d.lead_survival[e] + on_order;
         let gap = (forecast * (1.0 + d.headroom) - future_capacity).max(0.0);
         let wanted = (d.response * gap * unit_cost - planned).max(0.0);
         let lump = self.steps.lumps.map_or(1.0, |g| self.rng.lumps.sample(g));

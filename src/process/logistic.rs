@@ -141,12 +141,6 @@ impl LogisticStep {
     pub fn conditional_mean(&self, x: f64) -> f64 {
         logistic_flow(x, self.capacity, self.decay)
     }
-
-    /// The noise-free level `steps` steps ahead of `x`, `phi_{steps dt}(x)`: a
-    /// forecast along the S-curve (`decay^steps = e^{-r steps dt}`).
-    pub fn forecast(&self, x: f64, steps: i32) -> f64 {
-        logistic_flow(x, self.capacity, self.decay.powi(steps))
-    }
 }
 
 impl Process for Logistic {
@@ -197,15 +191,6 @@ mod tests {
         Logistic::new(rate, capacity, sigma, x0)
             .unwrap_err()
             .to_string()
-    }
-
-    #[test]
-    fn forecast_is_the_flow_over_several_steps() {
-        let logistic = Logistic::new(0.8, 100.0, 0.0, 5.0).unwrap();
-        let step = logistic.transition(0.25).unwrap();
-        let direct = logistic.flow(7.0, 1.5);
-        assert!((step.forecast(7.0, 6) - direct).abs() < 1e-12 * direct);
-        assert_eq!(step.forecast(7.0, 0), 7.0);
     }
 
     #[test]

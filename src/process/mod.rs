@@ -41,10 +41,12 @@ mod gbm;
 mod hawkes;
 mod logistic;
 mod merton;
+mod normal;
 mod ou;
 mod regime;
 mod schedule;
 mod time_varying_gbm;
+mod ziggurat_tables;
 
 pub use compound_poisson::{CompoundPoisson, CompoundPoissonState, CompoundPoissonStep, JumpSize};
 pub use correlated::CorrelatedNormals;
@@ -53,6 +55,7 @@ pub use gbm::{Gbm, GbmStep, LogReturn};
 pub use hawkes::{Hawkes, HawkesState, HawkesStep};
 pub use logistic::{Logistic, LogisticStep};
 pub use merton::{Merton, MertonStep};
+pub use normal::{StandardNormal, standard_normal};
 pub use ou::{Ou, OuStep};
 pub use regime::{MarkovRegime, RegimeState, RegimeStep};
 pub use schedule::Schedule;
@@ -110,11 +113,4 @@ pub trait GaussianDriven: Transition {
 /// Validates a step length: finite and `> 0`.
 pub(crate) fn check_dt(dt: f64) -> Result<f64> {
     crate::error::check::positive("dt", dt)
-}
-
-/// One standard normal draw.
-#[inline(always)]
-pub(crate) fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    use rand::RngExt;
-    rng.sample(rand_distr::StandardNormal)
 }

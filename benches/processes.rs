@@ -1,0 +1,128 @@
+//! Cost of one exact step of each process, single-threaded, against the cost of one
+//! standard normal draw (rand_distr's and outpace's). Throughput is in steps per
+//! second. Run with `cargo bench --bench processes`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use outpace::engine::{Component, PathRng, PathStreams};
+use outpace::process::{
+    CompoundPoisson, CorrelatedNormals, ExpOu, Gbm, Hawkes, JumpSize, Logistic, MarkovRegime,
+    Merton, Ou, Process, Schedule, StandardNormal, TimeVaryingGbm, Transition,
+};
+use rand::RngExt;
+use std::hint::black_box;
+
+const STEPS: u64 = 1_000_000;
+const DT: f64 = 0.25;
+
+fn rng() -> PathRng {
+    PathStreams::new(7, 0).rng(Component::new(0))
+}
+
+/// Advances one path `STEPS` times and returns its final value.
+fn run<P: Process>(process: &P) -> f64 {
+    let step = process.transition(DT).unwrap();
+    let mut rng = rng();
+    let mut state = process.initial_state();
+    for _ in 0..STEPS {
+        step.step(&mut state, &mut rng);
+    }
+    process.value(&state)
+}
+
+fn bench_process<P: Process>(
+    c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    p: P,
+) {
+    c.bench_function(name, |b| b.iter(|| black_box(run(&p))));
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("step_1m");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(STEPS));
+    group.bench_function("normal_rand_distr", |b| {
+        b.iter(|| {
+            let mut rng = rng();
+            black_box(
+                (0..STEPS)
+                    .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
+                    .sum::<f64>(),
+            )
+        })
+    });
+    group.bench_function("normal_outpace", |b| {
+        b.iter(|| {
+            let mut rng = rng();
+            black_box(
+                (0..STEPS)
+                    .map(|_| rng.sample::<f64, _>(StandardNormal))
+                    .sum::<f64>(),
+            )
+        })
+    });
+    bench_process(&mut group, "gbm", Gbm::new(0.1, 0.3, 1.0).unwrap());
+    let schedule = |pieces: Vec<(f64, f64)>| Schedule::new(pieces).unwrap();
+    let tv = TimeVaryingGbm::new(
+        schedule(vec![(0.0, 0.1), (2.0, 0.05)]),
+        schedule(vec![(0.0, 0.3)]),
+        1.0,
+    );
+    bench_process(&mut group, "time_varying_gbm", tv.unwrap());
+    bench_process(&mut group, "ou", Ou::new(2.0, 0.0, 0.3, 0.0).unwrap());
+    bench_process(
+        &mut group,
+        "exp_ou",
+        ExpOu::new(2.0, 0.0, 0.3, 1.0).unwrap(),
+    );
+    bench_process(
+        &mut group,
+        "merton",
+        Merton::new(0.1, 0.2, 2.0, -0.05, 0.1, 1.0).unwrap(),
+    );
+    let jumps = JumpSize::gamma(2.0, 0.01).unwrap();
+    bench_process(
+        &mut group,
+        "compound_poisson",
+        CompoundPoisson::new(4.0, jumps).unwrap(),
+    );
+    bench_process(&mut group, "hawkes", Hawkes::new(3.0, 1.5, 4.0).unwrap());
+    let generator = vec![
+        vec![-1.0, 0.8, 0.2],
+        vec![0.6, -0.8, 0.2],
+        vec![0.3, 0.9, -1.2],
+    ];
+    bench_process(
+        &mut group,
+        "markov_regime",
+        MarkovRegime::new(generator, 2).unwrap(),
+    );
+    bench_process(
+        &mut group,
+        "logistic",
+        Logistic::new(0.9, 150.0, 0.2, 9.0).unwrap(),
+    );
+    let correlation = vec![
+        vec![1.0, 0.4, 0.3, 0.2],
+        vec![0.4, 1.0, 0.1, 0.0],
+        vec![0.3, 0.1, 1.0, 0.2],
+        vec![0.2, 0.0, 0.2, 1.0],
+    ];
+    let drivers = CorrelatedNormals::new(correlation).unwrap();
+    group.bench_function("correlated_normals_4", |b| {
+        b.iter(|| {
+            let mut rng = rng();
+            let mut z = [0.0; 4];
+            let mut total = 0.0;
+            for _ in 0..STEPS {
+                drivers.sample_into(&mut rng, &mut z);
+                total += z[3];
+            }
+            black_box(total)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,113 @@
+//! Workload W and its variants, shared by `benches/engine.rs` and
+//! `tests/bench_workloads.rs` (which checks their results against closed forms).
+//!
+//! W: geometric Brownian motion (mu 0.1, sigma 0.3, S0 1, dt 1/12), 120 monthly
+//! steps; per path the first step with S >= 2 and the terminal value, reduced to the
+//! mean terminal value, the share of paths that crossed and the mean crossing step.
+#![allow(dead_code)]
+
+use outpace::engine::{
+    Barrier, Component, FirstPassage, PathStreams, ProcessModel, Selection, Simulation,
+};
+use outpace::process::Gbm;
+use rand::RngExt;
+use rayon::prelude::*;
+
+pub const STEPS: usize = 120;
+pub const DT: f64 = 1.0 / 12.0;
+pub const SEED: u64 = 42;
+
+/// Mean terminal value, share crossed, mean crossing step (for `outpace_fan`: mean
+/// terminal value, share crossed, median terminal value).
+pub type Reduced = (f64, f64, f64);
+
+/// The floor: 120 rand_distr standard normals per path from the keyed streams, summed.
+pub fn floor(paths: usize) -> f64 {
+    (0..paths)
+        .into_par_iter()
+        .map(|path| {
+            let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+            (0..STEPS)
+                .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
+                .sum::<f64>()
+        })
+        .sum()
+}
+
+/// W as a hand-written rayon loop: exact log step, one generator per path.
+pub fn hand(paths: usize) -> Reduced {
+    let (drift, vol) = ((0.1 - 0.5 * 0.3 * 0.3) * DT, 0.3 * DT.sqrt());
+    let barrier = 2f64.ln();
+    let (terminal, crossed, steps) = (0..paths)
+        .into_par_iter()
+        .map(|path| {
+            let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+            let mut log_s = 0.0;
+            let mut hit = 0usize;
+            for k in 1..=STEPS {
+                log_s += drift + vol * rng.sample::<f64, _>(rand_distr::StandardNormal);
+                if hit == 0 && log_s >= barrier {
+                    hit = k;
+                }
+            }
+            (log_s.exp(), u64::from(hit > 0), hit as u64)
+        })
+        .reduce(|| (0.0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    (
+        terminal / paths as f64,
+        crossed as f64 / paths as f64,
+        steps as f64 / crossed as f64,
+    )
+}
+
+/// W's model: GBM on the log scale with its terminal level as a scalar outcome.
+pub fn w_model() -> ProcessModel<Gbm> {
+    ProcessModel::new("log_s", Gbm::new(0.1, 0.3, 1.0).unwrap())
+        .log_scale()
+        .terminal_value("s")
+}
+
+/// W through outpace's public API, summary mode.
+pub fn outpace_w(paths: usize) -> Reduced {
+    let run = Simulation::new(w_model())
+        .paths(paths)
+        .steps(STEPS)
+        .dt(DT)
+        .seed(SEED)
+        .statistics_for(Selection::None)
+        .quantiles(false)
+        .keep_scalars(false)
+        .first_passage(
+            "doubled",
+            FirstPassage::above("log_s", Barrier::Level(2f64.ln())),
+        )
+        .run()
+        .unwrap();
+    let passage = run.passage("doubled").unwrap();
+    (
+        run.scalar("s").unwrap().stats().mean,
+        passage.probability(),
+        passage.mean().unwrap(),
+    )
+}
+
+/// GBM level with per-step statistics and quantile sketches (a fan chart) and the
+/// passage rule.
+pub fn outpace_fan(paths: usize) -> Reduced {
+    let model = ProcessModel::new("s", Gbm::new(0.1, 0.3, 1.0).unwrap());
+    let run = Simulation::new(model)
+        .paths(paths)
+        .steps(STEPS)
+        .dt(DT)
+        .seed(SEED)
+        .first_passage("doubled", FirstPassage::above("s", Barrier::Level(2.0)))
+        .run()
+        .unwrap();
+    let passage = run.passage("doubled").unwrap();
+    let s = run.series("s").unwrap();
+    (
+        s.mean(STEPS),
+        passage.probability(),
+        s.quantile(STEPS, 0.5).unwrap(),
+    )
+}
