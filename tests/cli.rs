@@ -1,0 +1,454 @@
+//! End-to-end tests of the `outpace` binary: the files it writes agree with a
+//! library run of the same seed and paths, the tables and charts have the stated
+//! columns, series and labels, and bad input gives exit code 2 with one clear line.
+
+use outpace::analysis::{Study, StudyOptions};
+use outpace::cloud::{PRESETS, Scenario};
+use outpace::report::csv::{BREAKEVEN_COLUMNS, COMPARISON_COLUMNS, FAN_CHART_COLUMNS};
+use outpace::report::json::{ComparisonSummary, Summary};
+use outpace::report::{files, text};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Paths of every run: small, to keep the suite fast.
+const PATHS: usize = 2_000;
+
+fn outpace(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_outpace"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A fresh scratch directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("outpace-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn study(scenario: &Scenario, seed: u64) -> Study {
+    let options = StudyOptions {
+        paths: PATHS,
+        seed,
+        ..StudyOptions::default()
+    };
+    Study::run(scenario, &options).unwrap()
+}
+
+/// Bad input: exit code 2, every stderr line an `error:` line, no panic.
+fn assert_bad_input(output: &Output, expected: &[&str]) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.starts_with("error: ")), "{err}");
+    for e in expected {
+        assert!(err.contains(e), "expected `{e}` in: {err}");
+    }
+    assert!(output.stdout.is_empty());
+}
+
+/// The rows of a CSV without quoted fields, after checking its header.
+fn csv_rows(path: &Path, columns: &[&str]) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        columns.join(","),
+        "{}",
+        path.display()
+    );
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    assert!(rows.iter().all(|r| r.len() == columns.len()));
+    rows
+}
+
+/// Every text of an SVG, after checking it parses as XML with an `svg` root.
+fn svg_texts(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap();
+    let doc =
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn number(field: &str) -> f64 {
+    field
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {field}"))
+}
+
+#[test]
+fn run_writes_files_that_agree_with_the_library() {
+    let dir = scratch("run");
+    let out = dir.to_str().unwrap();
+    let output = outpace(&[
+        "run", "--preset", "alibaba", "--paths", "2_000", "--seed", "11", "--out", out, "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        output.stderr.is_empty(),
+        "--quiet prints nothing: {}",
+        stderr(&output)
+    );
+
+    let expected_study = study(&Scenario::alibaba(), 11);
+    let expected = Summary::from_study(&expected_study);
+    let text_json = fs::read_to_string(dir.join(files::SUMMARY_JSON)).unwrap();
+    let summary: Summary = serde_json::from_str(&text_json).unwrap();
+    assert_eq!(summary.run.seed, 11);
+    assert_eq!(summary.run.paths, PATHS);
+    assert_eq!(summary.outpace_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(summary.scenario, Scenario::alibaba());
+    for (b, lib) in summary.breakevens.iter().zip(expected_study.breakevens()) {
+        assert_eq!(b.key, lib.definition().key());
+        assert_eq!(b.within_horizon, lib.within_horizon());
+        assert_eq!(b.cdf, lib.cdf());
+        assert_eq!(b.reached, lib.reached());
+        assert_eq!(b.p50.as_ref().map(|p| p.period), lib.p50());
+        assert_eq!(b.mean_period, lib.mean());
+    }
+    assert_eq!(summary, expected, "the whole summary is reproduced exactly");
+    assert_eq!(stdout(&output), text::study(&expected_study));
+    assert_eq!(
+        fs::read_to_string(dir.join(files::REPORT_TXT)).unwrap(),
+        stdout(&output)
+    );
+
+    check_breakeven_csv(&dir.join(files::BREAKEVEN_CSV), &summary);
+    check_fan_chart_csv(&dir.join(files::FAN_CHART_CSV), &summary);
+    check_charts(&dir, &summary);
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+fn check_breakeven_csv(path: &Path, summary: &Summary) {
+    let rows = csv_rows(path, &BREAKEVEN_COLUMNS);
+    assert_eq!(rows.len(), summary.breakevens.len() * summary.periods.len());
+    for (row, (b, (period, p))) in rows.iter().zip(
+        summary
+            .breakevens
+            .iter()
+            .flat_map(|b| summary.periods.iter().zip(&b.cdf).map(move |x| (b, x))),
+    ) {
+        assert_eq!(row[0], "alibaba");
+        assert_eq!(row[1], b.key);
+        assert_eq!(number(&row[2]) as usize, period.period);
+        assert_eq!(
+            row[3],
+            format!("{}Q{}", period.quarter.year(), period.quarter.quarter())
+        );
+        assert_eq!(row[4], period.date);
+        let (prob, lower, upper) = (number(&row[5]), number(&row[6]), number(&row[7]));
+        assert_eq!((prob, lower, upper), (p.estimate, p.lower, p.upper));
+        assert!((0.0..=1.0).contains(&prob) && lower <= prob && prob <= upper);
+    }
+    assert_eq!(&rows[1][3..5], ["2026Q2", "2026-06-30"]);
+}
+
+fn check_fan_chart_csv(path: &Path, summary: &Summary) {
+    let rows = csv_rows(path, &FAN_CHART_COLUMNS);
+    let per_period: usize = summary.series.iter().map(|s| s.quantiles.len() + 1).sum();
+    assert_eq!(rows.len(), per_period * summary.periods.len());
+    let revenue = summary.series("revenue").unwrap();
+    let median_2030 = rows
+        .iter()
+        .find(|r| r[1] == "revenue" && r[3] == "2030Q4" && r[5] == "p50")
+        .unwrap();
+    assert_eq!(median_2030[6], "0.5");
+    assert_eq!(number(&median_2030[7]), revenue.band(0.5).unwrap()[19]);
+    let mean_capex = rows
+        .iter()
+        .find(|r| r[1] == "capex" && r[2] == "4" && r[5] == "mean")
+        .unwrap();
+    assert_eq!(mean_capex[6], "", "means have no quantile level");
+    assert_eq!(
+        number(&mean_capex[7]),
+        summary.series("capex").unwrap().mean[4]
+    );
+    let statistics: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[5].as_str()).collect();
+    let expected: std::collections::BTreeSet<&str> =
+        ["p5", "p10", "p25", "p50", "p75", "p90", "p95", "mean"].into();
+    assert_eq!(statistics, expected);
+}
+
+fn check_charts(dir: &Path, summary: &Summary) {
+    let fan = svg_texts(&dir.join(files::FAN_CHART_SVG));
+    for label in [
+        "Revenue P10-P90",
+        "Revenue P25-P75",
+        "Revenue median",
+        "Spending P10-P90",
+        "Spending P25-P75",
+        "Spending median",
+        "RMB bn per quarter",
+        "Calendar year",
+        "2030",
+        "2,000 paths",
+    ] {
+        assert!(fan.contains(label), "fan chart lacks `{label}`:\n{fan}");
+    }
+    let curves = svg_texts(&dir.join(files::BREAKEVEN_SVG));
+    assert!(curves.contains("% of paths"));
+    for b in &summary.breakevens {
+        assert!(curves.contains(&b.title), "curves lack `{}`", b.title);
+        let histogram = svg_texts(&dir.join(files::histogram_svg(&b.key)));
+        assert!(histogram.contains("Not within the horizon"), "{histogram}");
+        assert!(histogram.contains(&b.title.to_lowercase()), "{histogram}");
+    }
+}
+
+#[test]
+fn json_format_prints_the_summary() {
+    let output = outpace(&[
+        "run",
+        "scenarios/price_war.toml",
+        "--paths",
+        "2000",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: Summary = serde_json::from_str(&stdout(&output)).expect("valid JSON summary");
+    let scenario =
+        Scenario::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/price_war.toml"))
+            .unwrap();
+    assert_eq!(summary, Summary::from_study(&study(&scenario, 2026)));
+    assert_eq!(summary.name(), "price_war");
+}
+
+#[test]
+fn compare_pairs_scenarios_in_command_line_order() {
+    let dir = scratch("compare");
+    let output = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        "scenarios/chip_ban.toml",
+        "preset:optimistic",
+        "--paths",
+        "2000",
+        "--format",
+        "json",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: ComparisonSummary = serde_json::from_str(&stdout(&output)).unwrap();
+    let names: Vec<&str> = summary.scenarios.iter().map(Summary::name).collect();
+    assert_eq!(names, ["alibaba", "chip_ban", "optimistic"]);
+    let base = study(&Scenario::alibaba(), 2026);
+    let alternatives: Vec<(Study, Vec<_>)> = ["chip_ban", "optimistic"]
+        .iter()
+        .map(|name| {
+            let alt = study(&Scenario::preset(name).unwrap(), 2026);
+            let comparisons = base.compare(&alt).unwrap();
+            (alt, comparisons)
+        })
+        .collect();
+    let borrowed: Vec<_> = alternatives
+        .iter()
+        .map(|(s, c)| (s, c.as_slice()))
+        .collect();
+    assert_eq!(summary, ComparisonSummary::new(&base, &borrowed));
+    let written: ComparisonSummary =
+        serde_json::from_str(&fs::read_to_string(dir.join(files::COMPARISON_JSON)).unwrap())
+            .unwrap();
+    assert_eq!(written, summary);
+
+    let rows = csv_rows(&dir.join(files::COMPARISON_CSV), &COMPARISON_COLUMNS);
+    assert_eq!(rows.len(), summary.differences.len());
+    assert!(rows.iter().all(|r| r[0] == "alibaba" && r[3] == "2000"));
+    let breakeven = csv_rows(&dir.join(files::BREAKEVEN_CSV), &BREAKEVEN_COLUMNS);
+    assert_eq!(breakeven.len(), 3 * 6 * 41);
+    for key in text::COMPARED {
+        let chart = svg_texts(&dir.join(files::comparison_svg(key)));
+        for name in ["alibaba (baseline)", "chip_ban", "optimistic"] {
+            assert!(chart.contains(name), "{key}: {chart}");
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn presets_lists_the_six_presets() {
+    let output = outpace(&["presets"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listed: Vec<String> = stdout(&output)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_owned())
+        .collect();
+    let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    assert_eq!(listed, names);
+    let source = outpace(&["presets", "chip_ban"]);
+    assert_eq!(stdout(&source), PRESETS[2].source());
+    assert_bad_input(&outpace(&["presets", "nope"]), &["unknown preset `nope`"]);
+}
+
+#[test]
+fn validate_reports_every_problem_with_its_location() {
+    let dir = scratch("validate");
+    let base = PRESETS[0].source();
+    let broken = base
+        .replace("horizon_years = 10", "horizon_years = \"ten\"")
+        .replace("utilisation = 0.9", "utilisation = 1.5")
+        .replace("decay = 4.0", "decay = 1.0")
+        .replace("[capex]", "[capex]\nbudget = 3");
+    let path = dir.join("broken.toml");
+    fs::write(&path, &broken).unwrap();
+    let output = outpace(&["validate", path.to_str().unwrap()]);
+    let line = |needle: &str| broken.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    assert_bad_input(
+        &output,
+        &[
+            &format!(
+                "broken.toml:{}:17: at `horizon_years`: invalid type",
+                line("horizon_years")
+            ),
+            &format!(
+                "broken.toml:{}:15: invalid parameter `initial.utilisation` = 1.5",
+                line("utilisation")
+            ),
+            "invalid parameter `price_war.excitation` = 1.5: must stay below `decay`",
+            &format!(
+                "broken.toml:{}:1: at `capex.budget`: unknown field `budget`",
+                line("budget")
+            ),
+        ],
+    );
+    assert_eq!(stderr(&output).lines().count(), 4);
+
+    let ok = outpace(&["validate", "scenarios/ai_boom.toml", "--preset", "alibaba"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(
+        stdout(&ok)
+            .lines()
+            .filter(|l| l.starts_with("ok: "))
+            .count(),
+        2
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_input_exits_with_code_2_and_one_line_per_error() {
+    let dir = scratch("bad");
+    assert_bad_input(
+        &outpace(&["run", "no/such/file.toml", "--paths", "100"]),
+        &["cannot read `no/such/file.toml`"],
+    );
+    assert_bad_input(
+        &outpace(&["run", "alibaba", "--paths", "100"]),
+        &["--preset alibaba"],
+    );
+    assert_bad_input(
+        &outpace(&["run", "--preset", "alibabaa"]),
+        &["`preset` = alibabaa", "known presets: alibaba, price_war"],
+    );
+    let malformed = dir.join("malformed.toml");
+    fs::write(&malformed, "name = \"x\"\nstart = 2026Q1\n").unwrap();
+    assert_bad_input(
+        &outpace(&["run", malformed.to_str().unwrap()]),
+        &["malformed.toml:2:9: TOML syntax"],
+    );
+    let json = dir.join("malformed.json");
+    fs::write(&json, "{\n  \"name\": \"x\",\n  \"start\": \n").unwrap();
+    assert_bad_input(
+        &outpace(&["run", json.to_str().unwrap()]),
+        &["malformed.json:4:1: JSON syntax"],
+    );
+    let invalid = dir.join("invalid.toml");
+    fs::write(
+        &invalid,
+        "extends = \"alibaba\"\n[initial]\nutilisation = 1.5\n",
+    )
+    .unwrap();
+    assert_bad_input(
+        &outpace(&["run", invalid.to_str().unwrap()]),
+        &["invalid.toml:3:15: invalid parameter `initial.utilisation` = 1.5: must lie in (0, 1]"],
+    );
+    let paths = outpace(&["run", "--preset", "alibaba", "--paths", "0"]);
+    assert_eq!(paths.status.code(), Some(2));
+    assert!(stderr(&paths).contains("must be at least 1"));
+    assert_bad_input(
+        &outpace(&["compare", "--preset", "alibaba"]),
+        &["at least two scenarios"],
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failed_run_leaves_existing_files_alone() {
+    let dir = scratch("atomic");
+    let summary = dir.join(files::SUMMARY_JSON);
+    fs::write(&summary, "old").unwrap();
+    let output = outpace(&["run", "no/such/file.toml", "--out", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&summary).unwrap(), "old");
+    let entries = fs::read_dir(&dir).unwrap().count();
+    assert_eq!(entries, 1, "nothing else was written");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_with_code_130() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("interrupt");
+    let out = dir.join("report");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_outpace"))
+        .args([
+            "run", "--preset", "alibaba", "--paths", "5000000", "-q", "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    let status = child.wait().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stops promptly"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(!out.exists(), "no report is written");
+    fs::remove_dir_all(&dir).unwrap();
+}
