@@ -20,7 +20,7 @@ use std::time::Instant;
 /// Paths of the main run.
 const PATHS: usize = 100_000;
 /// Paths of each alternative, paired with the main run's first paths.
-const COMPARISON_PATHS: usize = 20_000;
+const COMPARISON_PATHS: usize = 10_000;
 
 fn main() -> ExitCode {
     match run() {

@@ -50,8 +50,12 @@ pub enum Error {
         /// The names the model emits, comma separated.
         available: String,
     },
-    /// The model emitted a value that is not a finite number.
-    #[error("the model emitted {value} for series `{series}` at step {step} of path {path}")]
+    /// The model emitted a value that is not a finite number (or one so large, above
+    /// 1e150 in magnitude, that its square overflows the statistics).
+    #[error(
+        "the model emitted {value} for series `{series}` at step {step} of path {path}: \
+         observations must be finite numbers of magnitude below 1e150"
+    )]
     NonFinite {
         /// Series name.
         series: String,

@@ -83,10 +83,10 @@ impl<M: Model> RunContext<'_, M> {
     /// The first non-finite value of a simulated path: `((point, series), value)` for
     /// an observation, `((points, i), value)` for scalar outcome `i`.
     pub fn locate_non_finite(&self, obs: &[f64], scalars: &[f64]) -> Option<((usize, usize), f64)> {
-        if let Some(i) = obs.iter().position(|x| !x.is_finite()) {
+        if let Some(i) = obs.iter().position(|&x| !admissible(x)) {
             return Some(((i / self.series, i % self.series), obs[i]));
         }
-        let i = scalars.iter().position(|x| !x.is_finite())?;
+        let i = scalars.iter().position(|&x| !admissible(x))?;
         Some(((self.grid.points(), i), scalars[i]))
     }
 }
@@ -121,23 +121,27 @@ impl CellSums {
         }
     }
 
-    /// Adds one path's values of every cell; returns whether all were finite.
+    /// Adds one path's values of every cell. A NaN or infinite value (or one whose
+    /// square overflows) makes its cell's sums non-finite, which
+    /// [`is_finite`](Self::is_finite) detects once per block: no per-value test.
     #[inline]
-    fn add_all(&mut self, xs: &[f64], shift: &[f64]) -> bool {
+    fn add_all(&mut self, xs: &[f64], shift: &[f64]) {
         let n = xs.len();
         let (sum, sum_sq) = (&mut self.sum[..n], &mut self.sum_sq[..n]);
         let (min, max, shift) = (&mut self.min[..n], &mut self.max[..n], &shift[..n]);
-        let mut finite = true;
         for i in 0..n {
             let x = xs[i];
             let d = x - shift[i];
-            finite &= x.is_finite();
             sum[i] += d;
             sum_sq[i] += d * d;
             min[i] = if x < min[i] { x } else { min[i] };
             max[i] = if x > max[i] { x } else { max[i] };
         }
-        finite
+    }
+
+    /// Whether every partial sum is finite.
+    fn is_finite(&self) -> bool {
+        all_finite(&self.sum) && all_finite(&self.sum_sq)
     }
 
     /// Adds the cells `first, first + stride, ...` only.
@@ -176,6 +180,10 @@ pub(crate) struct Collector {
     pub moments: Vec<Moments>,
     /// `points x sketched series`.
     pub sketches: Vec<QuantileSketch>,
+    /// The block's values of the sketched series, `(point, slot)`-major with one
+    /// value per path of the block, so that each sketch takes its block of values at
+    /// once while it sits in cache.
+    sketch_block: Vec<f64>,
     scalar_cells: CellSums,
     pub scalar_moments: Vec<Moments>,
     pub scalar_sketches: Vec<QuantileSketch>,
@@ -194,6 +202,7 @@ impl Collector {
             cells: CellSums::new(cells),
             moments: ctx.shift.iter().map(|&c| Moments::new(c)).collect(),
             sketches: vec![QuantileSketch::new(); ctx.grid.points() * ctx.sketched],
+            sketch_block: vec![0.0; ctx.grid.points() * ctx.sketched * BLOCK_PATHS],
             scalar_cells: CellSums::new(ctx.scalars),
             scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
             scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
@@ -213,18 +222,32 @@ impl Collector {
     ) {
         let range = ctx.block_range(block);
         let count = range.len() as u64;
-        for (local, path) in range.enumerate() {
+        let mut finite = true;
+        for (local, path) in range.clone().enumerate() {
             ctx.simulate(path, &mut self.obs, &mut self.scalars);
-            if !self.fold_path(ctx, local, &mut out) {
-                self.first_bad_path = Some(self.first_bad_path.map_or(path, |p| p.min(path)));
+            finite &= self.fold_path(ctx, local, &mut out);
+        }
+        if !(finite && self.cells.is_finite() && self.scalar_cells.is_finite()) {
+            if let Some(bad) = range
+                .into_iter()
+                .find(|&path| ctx.first_non_finite(path).is_some())
+            {
+                self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
             }
+        }
+        for (sketch, values) in self
+            .sketches
+            .iter_mut()
+            .zip(self.sketch_block.chunks_exact(BLOCK_PATHS))
+        {
+            values[..count as usize].iter().for_each(|&x| sketch.add(x));
         }
         self.cells.flush(count, &mut self.moments);
         self.scalar_cells.flush(count, &mut self.scalar_moments);
     }
 
     /// Folds the path in the buffers into the accumulators and per-path outputs;
-    /// returns whether every value was finite.
+    /// returns `false` if a value not covered by the block's sums was non-finite.
     fn fold_path<M: Model>(
         &mut self,
         ctx: &RunContext<'_, M>,
@@ -236,7 +259,8 @@ impl Collector {
         for (j, slot) in ctx.sketch_slot.iter().enumerate() {
             if let Some(slot) = *slot {
                 for k in 0..points {
-                    self.sketches[k * ctx.sketched + slot].add(self.obs[k * s + j]);
+                    self.sketch_block[(k * ctx.sketched + slot) * BLOCK_PATHS + local] =
+                        self.obs[k * s + j];
                 }
             }
         }
@@ -249,21 +273,22 @@ impl Collector {
                 *x = self.obs[k * s + j];
             }
         }
-        let scalars_finite = self.scalar_cells.add_all(&self.scalars, &ctx.scalar_shift);
+        self.scalar_cells.add_all(&self.scalars, &ctx.scalar_shift);
         for (sketch, &x) in self.scalar_sketches.iter_mut().zip(&self.scalars) {
             sketch.add(x);
         }
         for (kept, &x) in out.scalars.iter_mut().zip(&self.scalars) {
             kept[local] = x;
         }
-        finite && scalars_finite
+        finite
     }
 
-    /// Per-point moments of the summarised series; returns whether every observation
-    /// (summarised or not) was finite.
+    /// Per-point moments of the summarised series; returns `false` if an
+    /// observation that no sum covers was non-finite.
     fn fold_statistics<M: Model>(&mut self, ctx: &RunContext<'_, M>) -> bool {
         if ctx.summarised.iter().all(|&on| on) {
-            return self.cells.add_all(&self.obs, &ctx.shift);
+            self.cells.add_all(&self.obs, &ctx.shift);
+            return true;
         }
         for (j, _) in ctx.summarised.iter().enumerate().filter(|(_, on)| **on) {
             self.cells.add_strided(&self.obs, &ctx.shift, j, ctx.series);
@@ -297,6 +322,16 @@ fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
     for (a, b) in into.iter_mut().zip(from) {
         merge(a, b);
     }
+}
+
+/// Largest magnitude an observation may take: squares of larger values overflow the
+/// variance sums.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e150;
+
+/// Whether an observation can be summarised: finite, magnitude below
+/// [`MAX_MAGNITUDE`].
+fn admissible(x: f64) -> bool {
+    x.abs() < MAX_MAGNITUDE
 }
 
 /// Whether every value is finite: integer tests of the exponent bits, without early

@@ -19,16 +19,22 @@ use serde::{Deserialize, Serialize};
 /// **Exact transition** (Dassios & Zhao, 2013, *Exact simulation of Hawkes process
 /// with exponentially decaying intensity*, Electron. Commun. Probab. 18(62)): from
 /// excess `x` the next event is the first of two independent candidates,
-/// - the self-excited one, with `P(S1 > s) = exp(-x (1 - e^{-beta s}) / beta)`:
-///   with `E1 = -ln U1 ~ Exp(1)`, `D = 1 - beta E1 / x`; `S1 = -ln(D) / beta` if
-///   `D > 0`, else `S1 = inf` (the excitation dies out before firing again);
-/// - the baseline one, `S2 = E2 / lambda0 ~ Exp(lambda0)` (`inf` if `lambda0 = 0`).
+/// - the self-excited one, with `P(S1 > s) = exp(-x (1 - e^{-beta s}) / beta)`: with
+///   a clock `E1 ~ Exp(1)`, `S1 = -ln(1 - beta E1 / x) / beta` if `beta E1 < x`, else
+///   `S1 = inf` (the excitation dies out before firing again);
+/// - the baseline one, `S2 = E2 / lambda0` with a clock `E2 ~ Exp(1)` (`inf` if
+///   `lambda0 = 0`).
 ///
 /// At `t + min(S1, S2)` the excess decays to `x e^{-beta min(S1, S2)}` and jumps by
-/// `alpha`. The step repeats this until the candidate falls beyond the step's end,
-/// then decays the excess over the remaining time. No thinning, no time
-/// discretisation: the law of the events does not depend on `dt`. The cost is
-/// proportional to the number of events; nothing is allocated.
+/// `alpha`; the clock that rang is redrawn. The clocks are exponential amounts of
+/// the candidates' compensators (`x (1 - e^{-beta s}) / beta` and `lambda0 s`), so
+/// by memorylessness the unused part of a clock stays `Exp(1)`: it is kept in the
+/// state and carried into the next event and the next step (also across a change of
+/// `lambda0` between steps, as in regime-dependent baselines). A step without an
+/// event therefore draws nothing: it compares the clocks with the step's
+/// compensators and subtracts. No thinning, no time discretisation: the law of the
+/// events does not depend on `dt`. The cost is proportional to the number of events;
+/// nothing is allocated.
 ///
 /// **Closed forms** (checked in the tests), with `kappa = beta - alpha`,
 /// `lambda_inf = lambda0 / (1 - n)` and `d = lambda0 + e - lambda_inf`:
@@ -234,13 +240,29 @@ fn relax(k: f64, t: f64) -> f64 {
     -(-k * t).exp_m1() / k
 }
 
-/// State of a [`Hawkes`] path: excess intensity, cumulative count and the number of
-/// events in the most recent step.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// State of a [`Hawkes`] path: excess intensity, cumulative count, the number of
+/// events in the most recent step, and the residual `Exp(1)` clocks of the two
+/// candidates (see [`Hawkes`]; NaN until first drawn).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HawkesState {
     excess: f64,
     count: u64,
     last_events: u32,
+    excited_clock: f64,
+    baseline_clock: f64,
+}
+
+impl Default for HawkesState {
+    /// No excess, no events, clocks not drawn yet.
+    fn default() -> Self {
+        HawkesState {
+            excess: 0.0,
+            count: 0,
+            last_events: 0,
+            excited_clock: f64::NAN,
+            baseline_clock: f64::NAN,
+        }
+    }
 }
 
 impl HawkesState {
@@ -285,31 +307,6 @@ impl HawkesStep {
     pub fn decay(&self) -> f64 {
         self.decay
     }
-
-    /// Waiting time to the next event from excess `x`: the smaller of the
-    /// self-excited candidate `S1` and the baseline candidate `S2`, with the excess
-    /// just before that event (`inf` waiting time if neither ever fires).
-    #[inline(always)]
-    fn next_event<R: Rng + ?Sized>(&self, x: f64, rng: &mut R) -> (f64, f64) {
-        let s2 = if self.baseline > 0.0 {
-            exp1(rng) / self.baseline
-        } else {
-            f64::INFINITY
-        };
-        if x > 0.0 {
-            let e1 = exp1(rng);
-            // D = 1 - beta E1 / x; S1 = -ln(D) / beta when D > 0, and then the
-            // excess just before S1 is x e^{-beta S1} = x D = x - beta E1.
-            let drop = self.beta * e1;
-            if drop < x {
-                let s1 = -(-drop / x).ln_1p() / self.beta;
-                if s1 <= s2 {
-                    return (s1, x - drop);
-                }
-            }
-        }
-        (s2, x * (-self.beta * s2).exp())
-    }
 }
 
 /// One standard exponential draw, `-ln U` for a uniform `U`.
@@ -326,8 +323,7 @@ impl Process for Hawkes {
     fn initial_state(&self) -> HawkesState {
         HawkesState {
             excess: self.initial_excess,
-            count: 0,
-            last_events: 0,
+            ..HawkesState::default()
         }
     }
 
@@ -352,26 +348,59 @@ impl Transition for HawkesStep {
 
     #[inline]
     fn step<R: Rng + ?Sized>(&self, state: &mut HawkesState, rng: &mut R) {
-        let mut x = state.excess;
-        let mut events: u32 = 0;
-        let mut remaining = self.dt;
+        let HawkesState {
+            mut excess,
+            excited_clock: mut e1,
+            baseline_clock: mut e2,
+            ..
+        } = *state;
+        if e1.is_nan() {
+            e1 = exp1(rng);
+        }
+        if e2.is_nan() {
+            e2 = exp1(rng);
+        }
+        let (mut events, mut remaining, mut decay) = (0u32, self.dt, self.decay);
         loop {
-            let (wait, before) = self.next_event(x, rng);
-            if wait > remaining {
-                x *= if events == 0 {
-                    self.decay
-                } else {
-                    (-self.beta * remaining).exp()
-                };
+            let excited = excess * (1.0 - decay) / self.beta;
+            let baseline = self.baseline * remaining;
+            if e1 > excited && e2 > baseline {
+                // Neither clock rings before the step ends.
+                e1 -= excited;
+                e2 -= baseline;
+                excess *= decay;
                 break;
             }
-            remaining -= wait;
-            x = before + self.alpha;
+            let s1 = if self.beta * e1 < excess {
+                -(-self.beta * e1 / excess).ln_1p() / self.beta
+            } else {
+                f64::INFINITY
+            };
+            let s2 = e2 / self.baseline;
+            if s1 <= s2 {
+                // The excitation fires: just before it, the excess is x - beta E1.
+                let wait = s1.min(remaining);
+                excess -= self.beta * e1;
+                e1 = exp1(rng);
+                e2 -= self.baseline * wait;
+                remaining -= wait;
+            } else {
+                let wait = s2.min(remaining);
+                let decay_wait = (-self.beta * wait).exp();
+                e1 -= excess * (1.0 - decay_wait) / self.beta;
+                e2 = exp1(rng);
+                excess *= decay_wait;
+                remaining -= wait;
+            }
+            excess += self.alpha;
             events = events.saturating_add(1);
             state.count += 1;
+            decay = (-self.beta * remaining).exp();
         }
-        state.excess = x;
+        state.excess = excess;
         state.last_events = events;
+        state.excited_clock = e1;
+        state.baseline_clock = e2;
     }
 }
 
