@@ -227,13 +227,13 @@ impl Collector {
             ctx.simulate(path, &mut self.obs, &mut self.scalars);
             finite &= self.fold_path(ctx, local, &mut out);
         }
-        if !(finite && self.cells.is_finite() && self.scalar_cells.is_finite()) {
-            if let Some(bad) = range
+        let clean = finite && self.cells.is_finite() && self.scalar_cells.is_finite();
+        if !clean
+            && let Some(bad) = range
                 .into_iter()
-                .find(|&path| ctx.first_non_finite(path).is_some())
-            {
-                self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
-            }
+                .find(|&p| ctx.first_non_finite(p).is_some())
+        {
+            self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
         }
         for (sketch, values) in self
             .sketches
