@@ -12,6 +12,8 @@ const KEY_SHIFT: u32 = 52 - SUB_BUCKET_BITS;
 /// Extra buckets allocated on either side when a store grows, so that a spreading
 /// distribution reallocates a handful of times per run, not per value.
 const GROWTH_SLACK: u32 = 1 << SUB_BUCKET_BITS;
+/// The largest key: that of `+inf`.
+const MAX_KEY: u32 = (f64::INFINITY.to_bits() >> KEY_SHIFT) as u32;
 
 /// A quantile sketch.
 ///
@@ -236,18 +238,22 @@ impl Store {
     fn cover(&mut self, lo: u32, hi: u32) {
         if self.counts.is_empty() {
             self.offset = lo.saturating_sub(GROWTH_SLACK);
-            let end = hi.saturating_add(GROWTH_SLACK);
+            let end = hi.saturating_add(GROWTH_SLACK).min(MAX_KEY);
             self.counts = vec![0; (end - self.offset + 1) as usize];
             return;
         }
         let end = self.offset + self.counts.len() as u32 - 1;
+        // Grow by at least half the current range on the side that overflows, so
+        // that a store spreading over many octaves reallocates a logarithmic number
+        // of times.
+        let slack = GROWTH_SLACK.max(self.counts.len() as u32 / 2);
         let new_offset = if lo < self.offset {
-            lo.saturating_sub(GROWTH_SLACK)
+            lo.saturating_sub(slack)
         } else {
             self.offset
         };
         let new_end = if hi > end {
-            hi.saturating_add(GROWTH_SLACK)
+            hi.saturating_add(slack).min(MAX_KEY)
         } else {
             end
         };
