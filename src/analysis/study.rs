@@ -66,7 +66,7 @@ impl Study {
     /// # Errors
     /// An invalid scenario or option (naming the field), or any engine error.
     pub fn run(scenario: &Scenario, options: &StudyOptions) -> Result<Study> {
-        two_sided_confidence(options.confidence)?;
+        crate::stats::two_sided_z(options.confidence)?;
         check::positive_count("paths", options.paths)?;
         let definitions: Vec<Definition> = options
             .definitions
@@ -195,8 +195,4 @@ impl Study {
             })
             .collect()
     }
-}
-
-fn two_sided_confidence(confidence: f64) -> Result<f64> {
-    crate::stats::two_sided_z(confidence).map(|_| confidence)
 }
