@@ -12,6 +12,7 @@
 //! * `hand`: a hand-written rayon loop for W (exact log step, per-path generator);
 //! * `outpace`: W through the public API: `ProcessModel<Gbm>` on the log scale with
 //!   its terminal value as a scalar outcome, a first-passage rule, summary mode;
+//! * `outpace_level`: W observing the level S (one `exp` per step) instead of its log;
 //! * `outpace_fan`: the level S with per-step mean, sd, min, max and quantile
 //!   sketches (a fan chart of S) plus the passage rule.
 //!
@@ -23,7 +24,7 @@ mod workloads;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use workloads::{STEPS, floor, hand, outpace_fan, outpace_w};
+use workloads::{STEPS, floor, hand, outpace_fan, outpace_level, outpace_w};
 
 const PATHS: usize = 1_000_000;
 
@@ -44,6 +45,9 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("outpace", threads), |b| {
             b.iter(|| pool.install(|| black_box(outpace_w(PATHS))))
+        });
+        group.bench_function(BenchmarkId::new("outpace_level", threads), |b| {
+            b.iter(|| pool.install(|| black_box(outpace_level(PATHS))))
         });
         group.bench_function(BenchmarkId::new("outpace_fan", threads), |b| {
             b.iter(|| pool.install(|| black_box(outpace_fan(PATHS))))

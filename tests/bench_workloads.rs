@@ -53,6 +53,15 @@ fn w_statistics_match_closed_forms() {
 }
 
 #[test]
+fn level_workload_matches_the_log_workload() {
+    let (level, log) = (workloads::outpace_level(PATHS), workloads::outpace_w(PATHS));
+    let (expected, sd) = terminal_moments();
+    assert_within("E[S_T]", level.0, sd / (PATHS as f64).sqrt(), expected);
+    // S >= 2 and ln S >= ln 2 are the same event, up to rounding at the barrier.
+    assert!((level.1 - log.1).abs() <= 1e-4, "{} vs {}", level.1, log.1);
+}
+
+#[test]
 fn fan_workload_statistics_match_closed_forms() {
     let (mean, _, median) = workloads::outpace_fan(PATHS);
     let (expected, sd) = terminal_moments();

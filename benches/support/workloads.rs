@@ -91,6 +91,30 @@ pub fn outpace_w(paths: usize) -> Reduced {
     )
 }
 
+/// W on the level S instead of its log: the same work plus one `exp` per step (the
+/// passage rule compares S with 2), to separate the cost of the level from that of
+/// the fan chart.
+pub fn outpace_level(paths: usize) -> Reduced {
+    let model = ProcessModel::new("s", Gbm::new(0.1, 0.3, 1.0).unwrap()).terminal_value("s_T");
+    let run = Simulation::new(model)
+        .paths(paths)
+        .steps(STEPS)
+        .dt(DT)
+        .seed(SEED)
+        .statistics_for(Selection::None)
+        .quantiles(false)
+        .keep_scalars(false)
+        .first_passage("doubled", FirstPassage::above("s", Barrier::Level(2.0)))
+        .run()
+        .unwrap();
+    let passage = run.passage("doubled").unwrap();
+    (
+        run.scalar("s_T").unwrap().stats().mean,
+        passage.probability(),
+        passage.mean().unwrap(),
+    )
+}
+
 /// GBM level with per-step statistics and quantile sketches (a fan chart) and the
 /// passage rule.
 pub fn outpace_fan(paths: usize) -> Reduced {

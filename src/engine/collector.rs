@@ -169,7 +169,11 @@ impl CellSums {
                 m.add_block(count, &block);
             }
         }
-        *self = CellSums::new(self.sum.len());
+        let empty = BlockSums::default();
+        self.sum.fill(empty.sum);
+        self.sum_sq.fill(empty.sum_sq);
+        self.min.fill(empty.min);
+        self.max.fill(empty.max);
     }
 }
 
