@@ -15,6 +15,8 @@
 //! * [`analysis`]: break-even definitions, their time distributions, fan charts and
 //!   paired scenario comparisons;
 //! * [`report`]: text reports of studies and comparisons;
+//! * [`math`]: an exponential with the same bits on every platform, and its
+//!   vectorised bulk form;
 //! * [`stats`]: exact sums, mergeable moments, quantile sketches and confidence
 //!   intervals.
 //!
@@ -35,6 +37,7 @@ pub mod analysis;
 pub mod cloud;
 pub mod engine;
 pub mod error;
+pub mod math;
 pub mod process;
 pub mod report;
 pub mod stats;

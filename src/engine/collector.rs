@@ -17,6 +17,7 @@ use super::first_passage::{ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
 use super::{Grid, Hold, PassageTracker, PathStreams};
+use crate::math;
 use crate::stats::{BlockSums, Moments, QuantileSketch};
 
 /// Paths per block: the unit of work and of floating-point summation. Part of the
@@ -39,6 +40,8 @@ pub(crate) struct RunContext<'a, M: Model> {
     pub passages: Vec<ResolvedPassage>,
     /// Indices of the series whose paths are recorded (paths mode).
     pub recorded: Vec<usize>,
+    /// Indices of the series the model writes as logarithms.
+    pub exponentiated: Vec<usize>,
     pub scalars: usize,
     pub keep_scalars: bool,
     /// Path 0's observations (`points x series`) and scalars: the shifts of the
@@ -69,6 +72,16 @@ impl<M: Model> RunContext<'_, M> {
             self.model.step(self.plan, &mut state, i + 1, current);
         }
         self.model.finish(self.plan, &state, scalars);
+        for &j in &self.exponentiated {
+            if s == 1 {
+                math::exp_in_place(obs);
+            } else {
+                obs[j..]
+                    .iter_mut()
+                    .step_by(s)
+                    .for_each(|x| *x = math::exp(*x));
+            }
+        }
     }
 
     /// Replays one path and locates its first non-finite value (see
@@ -184,14 +197,15 @@ pub(crate) struct Collector {
     pub moments: Vec<Moments>,
     /// `points x sketched series`.
     pub sketches: Vec<QuantileSketch>,
-    /// The block's values of the sketched series, `(point, slot)`-major with one
-    /// value per path of the block, so that each sketch takes its block of values at
-    /// once while it sits in cache.
-    sketch_block: Vec<f64>,
+    /// Observations of the paths of the block, one row of `points x series` per path
+    /// (a single row, reused, when no series is sketched): each sketch then takes
+    /// the block's values of its cell at once, while it sits in cache.
+    block_obs: Vec<f64>,
+    /// Length of a row of `block_obs` (see [`padded_row`]).
+    row: usize,
     scalar_cells: CellSums,
     pub scalar_moments: Vec<Moments>,
     pub scalar_sketches: Vec<QuantileSketch>,
-    obs: Vec<f64>,
     scalars: Vec<f64>,
     /// Smallest path index that produced a non-finite value.
     pub first_bad_path: Option<usize>,
@@ -202,15 +216,17 @@ pub(crate) struct Collector {
 impl Collector {
     pub fn new<M: Model>(ctx: &RunContext<'_, M>) -> Self {
         let cells = ctx.grid.points() * ctx.series;
+        let row = padded_row(cells);
+        let rows = if ctx.sketched > 0 { BLOCK_PATHS } else { 1 };
         Collector {
             cells: CellSums::new(cells),
             moments: ctx.shift.iter().map(|&c| Moments::new(c)).collect(),
             sketches: vec![QuantileSketch::new(); ctx.grid.points() * ctx.sketched],
-            sketch_block: vec![0.0; ctx.grid.points() * ctx.sketched * BLOCK_PATHS],
+            block_obs: vec![0.0; rows * row],
+            row,
             scalar_cells: CellSums::new(ctx.scalars),
             scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
             scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
-            obs: vec![0.0; cells],
             scalars: vec![0.0; ctx.scalars],
             first_bad_path: None,
             cancelled: false,
@@ -226,10 +242,20 @@ impl Collector {
     ) {
         let range = ctx.block_range(block);
         let count = range.len() as u64;
+        let cells = ctx.grid.points() * ctx.series;
+        // Taken out of `self` for the block so that rows can be lent while the
+        // accumulators are updated; put back below, so nothing is reallocated.
+        let mut block_obs = std::mem::take(&mut self.block_obs);
         let mut finite = true;
         for (local, path) in range.clone().enumerate() {
-            ctx.simulate(path, &mut self.obs, &mut self.scalars);
-            finite &= self.fold_path(ctx, local, &mut out);
+            let start = if ctx.sketched > 0 {
+                local * self.row
+            } else {
+                0
+            };
+            let obs = &mut block_obs[start..start + cells];
+            ctx.simulate(path, obs, &mut self.scalars);
+            finite &= self.fold_path(ctx, local, obs, &mut out);
         }
         let clean = finite && self.cells.is_finite() && self.scalar_cells.is_finite();
         if !clean
@@ -239,42 +265,45 @@ impl Collector {
         {
             self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
         }
-        for (sketch, values) in self
-            .sketches
-            .iter_mut()
-            .zip(self.sketch_block.chunks_exact(BLOCK_PATHS))
-        {
-            values[..count as usize].iter().for_each(|&x| sketch.add(x));
-        }
+        self.sketch_block(ctx, &block_obs, count as usize);
+        self.block_obs = block_obs;
         self.cells.flush(count, &mut self.moments);
         self.scalar_cells.flush(count, &mut self.scalar_moments);
     }
 
-    /// Folds the path in the buffers into the accumulators and per-path outputs;
-    /// returns `false` if a value not covered by the block's sums was non-finite.
+    /// Adds the block's values of every sketched cell to its sketch.
+    fn sketch_block<M: Model>(&mut self, ctx: &RunContext<'_, M>, block_obs: &[f64], count: usize) {
+        let sketched = (0..ctx.series).filter_map(|j| Some((j, ctx.sketch_slot[j]?)));
+        for (j, slot) in sketched {
+            for k in 0..ctx.grid.points() {
+                // The cell's value in each of the block's `count` rows.
+                let cell = k * ctx.series + j;
+                let column = &block_obs[cell..=cell + (count - 1) * self.row];
+                let values = column.iter().step_by(self.row).copied();
+                self.sketches[k * ctx.sketched + slot].extend(values);
+            }
+        }
+    }
+
+    /// Folds the path in `obs` (and the scalars buffer) into the accumulators and
+    /// per-path outputs; returns `false` if a value not covered by the block's sums
+    /// was non-finite.
     fn fold_path<M: Model>(
         &mut self,
         ctx: &RunContext<'_, M>,
         local: usize,
+        obs: &[f64],
         out: &mut BlockOutput<'_>,
     ) -> bool {
-        let finite = self.fold_statistics(ctx);
+        let finite = self.fold_statistics(ctx, obs);
         let (s, points) = (ctx.series, ctx.grid.points());
-        for (j, slot) in ctx.sketch_slot.iter().enumerate() {
-            if let Some(slot) = *slot {
-                for k in 0..points {
-                    self.sketch_block[(k * ctx.sketched + slot) * BLOCK_PATHS + local] =
-                        self.obs[k * s + j];
-                }
-            }
-        }
         for (rule, times) in ctx.passages.iter().zip(out.times.iter_mut()) {
-            times[local] = passage_time(rule, &self.obs, s).map_or(CENSORED, |t| t as u32);
+            times[local] = passage_time(rule, obs, s).map_or(CENSORED, |t| t as u32);
         }
         for (&j, row) in ctx.recorded.iter().zip(out.paths.iter_mut()) {
             let row = &mut row[local * points..(local + 1) * points];
             for (k, x) in row.iter_mut().enumerate() {
-                *x = self.obs[k * s + j];
+                *x = obs[k * s + j];
             }
         }
         self.scalar_cells.add_all(&self.scalars, &ctx.scalar_shift);
@@ -289,15 +318,15 @@ impl Collector {
 
     /// Per-point moments of the summarised series; returns `false` if an
     /// observation that no sum covers was non-finite.
-    fn fold_statistics<M: Model>(&mut self, ctx: &RunContext<'_, M>) -> bool {
+    fn fold_statistics<M: Model>(&mut self, ctx: &RunContext<'_, M>, obs: &[f64]) -> bool {
         if ctx.summarised.iter().all(|&on| on) {
-            self.cells.add_all(&self.obs, &ctx.shift);
+            self.cells.add_all(obs, &ctx.shift);
             return true;
         }
         for (j, _) in ctx.summarised.iter().enumerate().filter(|(_, on)| **on) {
-            self.cells.add_strided(&self.obs, &ctx.shift, j, ctx.series);
+            self.cells.add_strided(obs, &ctx.shift, j, ctx.series);
         }
-        all_finite(&self.obs)
+        all_finite(obs)
     }
 
     /// Adds everything `other` collected.
@@ -326,6 +355,15 @@ fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
     for (a, b) in into.iter_mut().zip(from) {
         merge(a, b);
     }
+}
+
+/// Row length, in values, for `cells` observations per path: rounded up to whole
+/// cache lines of 8 values, and to an odd number of them, so that reading one cell
+/// of every row walks through all the sets of the L1 cache instead of a few (rows a
+/// power of two apart would map to the same sets and evict each other).
+fn padded_row(cells: usize) -> usize {
+    let lines = cells.div_ceil(8);
+    8 * (lines | 1)
 }
 
 /// Largest magnitude an observation may take: squares of larger values overflow the

@@ -107,6 +107,18 @@ pub trait Model: Sync {
     /// [`Error::NonFinite`](crate::Error::NonFinite).
     fn step(&self, plan: &Self::Plan, state: &mut Self::State, k: usize, obs: &mut [f64]);
 
+    /// Series that [`init`](Model::init) and [`step`](Model::step) write as natural
+    /// logarithms. Once a path is complete the engine replaces their values by the
+    /// exponentials, with [`math::exp_in_place`](crate::math::exp_in_place) for a
+    /// model of one series and [`math::exp`](crate::math::exp) otherwise (the same
+    /// bits either way), so statistics, quantiles, passage rules and recorded paths
+    /// all see the level. A level kept on the log scale, such as a GBM's, then costs
+    /// one vectorised exponential per point instead of a call to libm inside the step
+    /// loop. None by default; each name must be one of [`series`](Model::series).
+    fn exponentiated(&self) -> &[&'static str] {
+        &[]
+    }
+
     /// Names of per-path scalar outcomes (a terminal value, an NPV, ...) that
     /// [`finish`](Model::finish) computes once per path. None by default.
     fn scalars(&self) -> &[&'static str] {

@@ -8,6 +8,10 @@ use crate::process::{Process, Transition};
 /// from the stream of `Component::new(0)` (or the one set with
 /// [`component`](ProcessModel::component)).
 ///
+/// The level of a process kept on the log scale ([`Process::LOG_STATE`]: GBM,
+/// Merton, time-varying GBM) is written as its log and exponentiated by the engine
+/// once per path, in one vectorised pass.
+///
 /// Two options shape what is observed:
 /// * [`log_scale`](ProcessModel::log_scale) emits [`Process::log_value`] instead of
 ///   the value: for processes kept on the log scale (GBM) a barrier on the log costs
@@ -84,9 +88,15 @@ impl<P: Process> ProcessModel<P> {
         &self.process
     }
 
+    /// Whether the log is observed: asked for, or kept by the process (whose level
+    /// the engine then restores, see [`Model::exponentiated`]).
+    fn observes_log(&self) -> bool {
+        self.log_scale || P::LOG_STATE
+    }
+
     #[inline(always)]
     fn observe(&self, state: &P::State) -> f64 {
-        if self.log_scale {
+        if self.observes_log() {
             self.process.log_value(state)
         } else {
             self.process.value(state)
@@ -110,6 +120,14 @@ where
 
     fn series(&self) -> &[&'static str] {
         &self.name
+    }
+
+    fn exponentiated(&self) -> &[&'static str] {
+        if P::LOG_STATE && !self.log_scale {
+            &self.name
+        } else {
+            &[]
+        }
     }
 
     fn scalars(&self) -> &[&'static str] {

@@ -305,6 +305,7 @@ impl<M: Model> Simulation<M> {
             sketched: settings.sketched.iter().filter(|&&s| s).count(),
             passages: settings.passages,
             recorded: (0..series).filter(|&j| settings.recorded[j]).collect(),
+            exponentiated: settings.exponentiated,
             scalars,
             keep_scalars: self.keep_scalars,
             shift: vec![0.0; grid.points() * series],
@@ -355,6 +356,7 @@ impl<M: Model> Simulation<M> {
         }
         check_unique("series", names)?;
         check_unique("scalars", self.model.scalars())?;
+        let exponentiated = self.resolve_exponentiated(names)?;
         let passages = self
             .passages
             .iter()
@@ -375,9 +377,24 @@ impl<M: Model> Simulation<M> {
             sketched,
             recorded: self.record.resolve(names)?,
             passages,
+            exponentiated,
         };
         self.check_memory(grid, &settings)?;
         Ok(settings)
+    }
+
+    /// The indices of the series the model writes as logarithms.
+    fn resolve_exponentiated(&self, names: &[&str]) -> Result<Vec<usize>> {
+        let exponentiated = self.model.exponentiated();
+        check_unique("exponentiated", exponentiated)?;
+        exponentiated
+            .iter()
+            .map(|name| {
+                names.iter().position(|n| n == name).ok_or_else(|| {
+                    Error::invalid("exponentiated", name, "must name a series of the model")
+                })
+            })
+            .collect()
     }
 
     fn check_memory(&self, grid: &Grid, settings: &Settings<'_>) -> Result<()> {
@@ -558,6 +575,7 @@ struct Settings<'a> {
     sketched: Vec<bool>,
     recorded: Vec<bool>,
     passages: Vec<super::first_passage::ResolvedPassage>,
+    exponentiated: Vec<usize>,
 }
 
 fn check_unique(what: &str, names: &[&str]) -> Result<()> {

@@ -2,6 +2,7 @@
 
 use super::{GaussianDriven, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -134,9 +135,11 @@ impl Process for Gbm {
         })
     }
 
+    const LOG_STATE: bool = true;
+
     #[inline]
     fn value(&self, state: &LogReturn) -> f64 {
-        self.x0 * state.log_return.exp()
+        math::exp(self.log_value(state))
     }
 
     #[inline]

@@ -3,6 +3,7 @@
 use super::compound_poisson::EventCount;
 use super::{GaussianDriven, LogReturn, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,8 @@ pub struct Merton {
     jump_mean: f64,
     jump_std: f64,
     x0: f64,
+    #[serde(skip_serializing)]
+    log_x0: f64,
 }
 
 /// The serialised form of [`Merton`], validated through [`Merton::new`] on the way in.
@@ -94,6 +97,7 @@ impl Merton {
             jump_mean: check::finite("jump_mean", jump_mean)?,
             jump_std: check::non_negative("jump_std", jump_std)?,
             x0: check::positive("x0", x0)?,
+            log_x0: x0.ln(),
         };
         // Finite or +inf (if `jump_std^2` overflows), never NaN.
         let log_m2 = jump_mean + jump_std * jump_std;
@@ -233,14 +237,16 @@ impl Process for Merton {
         })
     }
 
+    const LOG_STATE: bool = true;
+
     #[inline]
     fn value(&self, state: &LogReturn) -> f64 {
-        self.x0 * state.log_return.exp()
+        math::exp(self.log_value(state))
     }
 
     #[inline]
     fn log_value(&self, state: &LogReturn) -> f64 {
-        self.x0.ln() + state.log_return
+        self.log_x0 + state.log_return
     }
 }
 

@@ -89,6 +89,14 @@ pub trait Process {
     fn log_value(&self, state: &Self::State) -> f64 {
         self.value(state).ln()
     }
+
+    /// Whether the state is kept on the log scale: [`log_value`](Process::log_value)
+    /// is then exact and cheap, and [`value`](Process::value) is
+    /// [`math::exp`](crate::math::exp) of it. A
+    /// [`ProcessModel`](crate::engine::ProcessModel) observing the level of such a
+    /// process writes the log and lets the engine exponentiate the whole path at once
+    /// (see [`Model::exponentiated`](crate::engine::Model::exponentiated)).
+    const LOG_STATE: bool = false;
 }
 
 /// One exact step of a process, for a fixed `dt`.

@@ -3,6 +3,7 @@
 use super::schedule::RawSchedule;
 use super::{GaussianDriven, Process, Schedule, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,8 @@ pub struct TimeVaryingGbm {
     mu: Schedule,
     sigma: Schedule,
     x0: f64,
+    #[serde(skip_serializing)]
+    log_x0: f64,
 }
 
 /// The serialised form of [`TimeVaryingGbm`], validated through
@@ -68,6 +71,7 @@ impl TimeVaryingGbm {
             mu,
             sigma,
             x0: check::positive("x0", x0)?,
+            log_x0: x0.ln(),
         })
     }
 
@@ -195,14 +199,16 @@ impl Process for TimeVaryingGbm {
         })
     }
 
+    const LOG_STATE: bool = true;
+
     #[inline]
     fn value(&self, state: &TimeVaryingLogReturn) -> f64 {
-        self.x0 * state.log_return.exp()
+        math::exp(self.log_value(state))
     }
 
     #[inline]
     fn log_value(&self, state: &TimeVaryingLogReturn) -> f64 {
-        self.x0.ln() + state.log_return
+        self.log_x0 + state.log_return
     }
 }
 

@@ -133,6 +133,29 @@ impl QuantileSketch {
     }
 }
 
+/// Records every value: the same sketch as [`add`](QuantileSketch::add) on each
+/// value in turn, with a shorter path for a positive value whose bucket is already
+/// allocated (the common case of levels, revenues and costs): a shift, a
+/// subtraction, one bounds check and an increment.
+///
+/// ```
+/// use outpace::stats::QuantileSketch;
+/// let values = [3.0, 1.0, 4.0, 1.0, 5.0, -9.0, 0.0];
+/// let mut at_once = QuantileSketch::new();
+/// at_once.extend(values);
+/// let mut one_by_one = QuantileSketch::new();
+/// values.iter().for_each(|&x| one_by_one.add(x));
+/// assert_eq!(at_once, one_by_one);
+/// ```
+impl Extend<f64> for QuantileSketch {
+    fn extend<I: IntoIterator<Item = f64>>(&mut self, values: I) {
+        let mut values = values.into_iter();
+        while let Some(x) = self.positive.add_present(&mut values) {
+            self.add(x);
+        }
+    }
+}
+
 /// Bucket key of a non-negative magnitude: monotone in the value.
 #[inline]
 fn key(magnitude: f64) -> u32 {
@@ -225,6 +248,34 @@ impl Store {
             self.add_outside(key);
         }
         self.total += 1;
+    }
+
+    /// Counts values from `values` while they are positive with a bucket in the
+    /// range, and returns the first that is not (`None` once `values` is
+    /// exhausted). With the range starting above key 0, negative values (sign bit),
+    /// NaN and zero all fall outside it.
+    #[inline]
+    fn add_present(&mut self, values: &mut impl Iterator<Item = f64>) -> Option<f64> {
+        if self.offset == 0 {
+            return values.next();
+        }
+        let (offset, counts) = (self.offset, &mut self.counts[..]);
+        let mut counted = 0;
+        let mut outside = None;
+        for x in values.by_ref() {
+            match counts.get_mut(key(x).wrapping_sub(offset) as usize) {
+                Some(count) => {
+                    *count += 1;
+                    counted += 1;
+                }
+                None => {
+                    outside = Some(x);
+                    break;
+                }
+            }
+        }
+        self.total += counted;
+        outside
     }
 
     #[cold]
@@ -379,6 +430,40 @@ mod tests {
                 (est - exact).abs() <= RELATIVE_ACCURACY * exact.abs(),
                 "q={q} exact={exact} est={est}"
             );
+        }
+    }
+
+    #[test]
+    fn slices_give_the_same_sketch_as_single_values() {
+        let positive: Vec<f64> = (0..4_000)
+            .map(|i| 10f64.powf(-5.0 + 10.0 * ((i as f64) * 0.618_033_988_75).fract()))
+            .collect();
+        let mut special = positive.clone();
+        for (i, x) in [
+            -2.5,
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::from_bits(1),
+            f64::MIN_POSITIVE,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            special[i * 300 + 7] = x;
+        }
+        for data in [&positive, &special] {
+            for chunk in [1, 7, 256, 4_000] {
+                let mut slices = QuantileSketch::new();
+                data.chunks(chunk)
+                    .for_each(|c| slices.extend(c.iter().copied()));
+                let mut single = QuantileSketch::new();
+                data.iter().for_each(|&x| single.add(x));
+                assert_eq!(slices, single, "chunk {chunk}");
+                assert_eq!(slices.count(), single.count());
+            }
         }
     }
 
