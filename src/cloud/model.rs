@@ -6,6 +6,7 @@ use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Sce
 use super::{Param, series};
 use crate::engine::{Grid, Model, PathRng, PathStreams};
 use crate::error::{Error, Result};
+use crate::math;
 use crate::process::{
     CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,
     LogReturn, Logistic, LogisticStep, Process, RegimeState, RegimeStep, Transition,
@@ -438,9 +439,9 @@ impl CloudPath {
         steps
             .unit_cost
             .step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
-        self.price_level = self.price.log_return.exp();
-        self.demand_factor = (-self.drawn.elasticity * self.price.log_return).exp();
-        self.cost_index = self.unit_cost.log_return.exp();
+        self.price_level = math::exp(self.price.log_return);
+        self.demand_factor = math::exp(-self.drawn.elasticity * self.price.log_return);
+        self.cost_index = math::exp(self.unit_cost.log_return);
         self.adoption * self.demand_factor
     }
 
@@ -458,7 +459,7 @@ impl CloudPath {
         let price = self.price_level;
         let served = demand.min(self.capacity);
         let ai_revenue = price * served;
-        let traditional_revenue = d.traditional_revenue * self.traditional.log_return.exp();
+        let traditional_revenue = d.traditional_revenue * math::exp(self.traditional.log_return);
         let revenue = ai_revenue + traditional_revenue;
         // Power per unit falls with the technology curve of the unit cost (not with
         // the export-control multiplier): newer chips do more per watt.
