@@ -19,6 +19,7 @@ use super::outcome::CENSORED;
 use super::{Grid, Hold, PassageTracker, PathStreams};
 use crate::math;
 use crate::stats::{BlockSums, Moments, QuantileSketch};
+use std::mem::take;
 
 /// Paths per block: the unit of work and of floating-point summation. Part of the
 /// reproducibility contract: changing it changes the last bits of the moments.
@@ -34,9 +35,9 @@ pub(crate) struct RunContext<'a, M: Model> {
     pub series: usize,
     /// Per series: whether it gets per-point statistics.
     pub summarised: Vec<bool>,
-    /// Per series: its slot among the sketched series, if it is sketched.
-    pub sketch_slot: Vec<Option<usize>>,
-    pub sketched: usize,
+    /// Indices of the sketched series; a series' position here is its slot in the
+    /// sketches of a point.
+    pub sketched: Vec<usize>,
     pub passages: Vec<ResolvedPassage>,
     /// Indices of the series whose paths are recorded (paths mode).
     pub recorded: Vec<usize>,
@@ -51,6 +52,12 @@ pub(crate) struct RunContext<'a, M: Model> {
 }
 
 impl<M: Model> RunContext<'_, M> {
+    /// Whether every series is sketched: paths are then simulated straight into
+    /// the rows the sketches read.
+    pub fn all_sketched(&self) -> bool {
+        self.sketched.len() == self.series
+    }
+
     /// The path indices of block `block`.
     pub fn block_range(&self, block: usize) -> std::ops::Range<usize> {
         let start = block * BLOCK_PATHS;
@@ -197,12 +204,15 @@ pub(crate) struct Collector {
     pub moments: Vec<Moments>,
     /// `points x sketched series`.
     pub sketches: Vec<QuantileSketch>,
-    /// Observations of the paths of the block, one row of `points x series` per path
-    /// (a single row, reused, when no series is sketched): each sketch then takes
-    /// the block's values of its cell at once, while it sits in cache.
-    block_obs: Vec<f64>,
-    /// Length of a row of `block_obs` (see [`padded_row`]).
+    /// The block's values of the sketched series, one row of `points x sketched`
+    /// per path (empty when nothing is sketched): each sketch then takes the
+    /// block's values of its cell at once, while it sits in cache.
+    sketch_rows: Vec<f64>,
+    /// Length of a row of `sketch_rows` (see [`padded_row`]).
     row: usize,
+    /// One path's observations (`points x series`), unless every series is
+    /// sketched: paths are then simulated straight into `sketch_rows`.
+    obs: Vec<f64>,
     scalar_cells: CellSums,
     pub scalar_moments: Vec<Moments>,
     pub scalar_sketches: Vec<QuantileSketch>,
@@ -216,14 +226,19 @@ pub(crate) struct Collector {
 impl Collector {
     pub fn new<M: Model>(ctx: &RunContext<'_, M>) -> Self {
         let cells = ctx.grid.points() * ctx.series;
-        let row = padded_row(cells);
-        let rows = if ctx.sketched > 0 { BLOCK_PATHS } else { 1 };
+        let sketched_cells = ctx.grid.points() * ctx.sketched.len();
+        let row = if sketched_cells > 0 {
+            padded_row(sketched_cells)
+        } else {
+            0
+        };
         Collector {
             cells: CellSums::new(cells),
             moments: ctx.shift.iter().map(|&c| Moments::new(c)).collect(),
-            sketches: vec![QuantileSketch::new(); ctx.grid.points() * ctx.sketched],
-            block_obs: vec![0.0; rows * row],
+            sketches: vec![QuantileSketch::new(); sketched_cells],
+            sketch_rows: vec![0.0; BLOCK_PATHS * row],
             row,
+            obs: vec![0.0; if ctx.all_sketched() { 0 } else { cells }],
             scalar_cells: CellSums::new(ctx.scalars),
             scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
             scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
@@ -243,19 +258,19 @@ impl Collector {
         let range = ctx.block_range(block);
         let count = range.len() as u64;
         let cells = ctx.grid.points() * ctx.series;
-        // Taken out of `self` for the block so that rows can be lent while the
+        // Taken out of `self` for the block so that they can be lent while the
         // accumulators are updated; put back below, so nothing is reallocated.
-        let mut block_obs = std::mem::take(&mut self.block_obs);
+        let (mut rows, mut obs) = (take(&mut self.sketch_rows), take(&mut self.obs));
         let mut finite = true;
         for (local, path) in range.clone().enumerate() {
-            let start = if ctx.sketched > 0 {
-                local * self.row
+            let row = &mut rows[local * self.row..];
+            finite &= if ctx.all_sketched() {
+                self.simulate_and_fold(ctx, path, local, &mut row[..cells], &mut out)
             } else {
-                0
+                let finite = self.simulate_and_fold(ctx, path, local, &mut obs, &mut out);
+                copy_sketched(ctx, &obs, row);
+                finite
             };
-            let obs = &mut block_obs[start..start + cells];
-            ctx.simulate(path, obs, &mut self.scalars);
-            finite &= self.fold_path(ctx, local, obs, &mut out);
         }
         let clean = finite && self.cells.is_finite() && self.scalar_cells.is_finite();
         if !clean
@@ -265,23 +280,32 @@ impl Collector {
         {
             self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
         }
-        self.sketch_block(ctx, &block_obs, count as usize);
-        self.block_obs = block_obs;
+        self.sketch_block(&rows, count as usize);
+        (self.sketch_rows, self.obs) = (rows, obs);
         self.cells.flush(count, &mut self.moments);
         self.scalar_cells.flush(count, &mut self.scalar_moments);
     }
 
+    /// Simulates path `path` (number `local` of its block) into `obs` and folds it
+    /// in (see [`fold_path`](Self::fold_path)).
+    fn simulate_and_fold<M: Model>(
+        &mut self,
+        ctx: &RunContext<'_, M>,
+        path: usize,
+        local: usize,
+        obs: &mut [f64],
+        out: &mut BlockOutput<'_>,
+    ) -> bool {
+        ctx.simulate(path, obs, &mut self.scalars);
+        self.fold_path(ctx, local, obs, out)
+    }
+
     /// Adds the block's values of every sketched cell to its sketch.
-    fn sketch_block<M: Model>(&mut self, ctx: &RunContext<'_, M>, block_obs: &[f64], count: usize) {
-        let sketched = (0..ctx.series).filter_map(|j| Some((j, ctx.sketch_slot[j]?)));
-        for (j, slot) in sketched {
-            for k in 0..ctx.grid.points() {
-                // The cell's value in each of the block's `count` rows.
-                let cell = k * ctx.series + j;
-                let column = &block_obs[cell..=cell + (count - 1) * self.row];
-                let values = column.iter().step_by(self.row).copied();
-                self.sketches[k * ctx.sketched + slot].extend(values);
-            }
+    fn sketch_block(&mut self, rows: &[f64], count: usize) {
+        for (cell, sketch) in self.sketches.iter_mut().enumerate() {
+            // The cell's value in each of the block's `count` rows.
+            let column = &rows[cell..=cell + (count - 1) * self.row];
+            sketch.extend(column.iter().step_by(self.row).copied());
         }
     }
 
@@ -354,6 +378,23 @@ impl Collector {
 fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
     for (a, b) in into.iter_mut().zip(from) {
         merge(a, b);
+    }
+}
+
+/// Copies a path's values of the sketched series into its row of
+/// `Collector::sketch_rows`, `(point, slot)`-major.
+fn copy_sketched<M: Model>(ctx: &RunContext<'_, M>, obs: &[f64], row: &mut [f64]) {
+    let sketched = ctx.sketched.len();
+    if sketched == 0 {
+        return;
+    }
+    for (point, values) in obs
+        .chunks_exact(ctx.series)
+        .zip(row.chunks_exact_mut(sketched))
+    {
+        for (value, &j) in values.iter_mut().zip(&ctx.sketched) {
+            *value = point[j];
+        }
     }
 }
 

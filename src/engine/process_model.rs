@@ -9,7 +9,7 @@ use crate::process::{Process, Transition};
 /// [`component`](ProcessModel::component)).
 ///
 /// The level of a process kept on the log scale ([`Process::LOG_STATE`]: GBM,
-/// Merton, time-varying GBM) is written as its log and exponentiated by the engine
+/// time-varying GBM, Merton, exponential OU) is written as its log and exponentiated by the engine
 /// once per path, in one vectorised pass.
 ///
 /// Two options shape what is observed:

@@ -301,8 +301,7 @@ impl<M: Model> Simulation<M> {
             paths: self.paths,
             series,
             summarised: settings.summarised,
-            sketch_slot: slots(&settings.sketched),
-            sketched: settings.sketched.iter().filter(|&&s| s).count(),
+            sketched: (0..series).filter(|&j| settings.sketched[j]).collect(),
             passages: settings.passages,
             recorded: (0..series).filter(|&j| settings.recorded[j]).collect(),
             exponentiated: settings.exponentiated,
@@ -518,9 +517,10 @@ impl<M: Model> Simulation<M> {
                 let stats = (0..points)
                     .map(|k| StepStats::from(&collector.moments[k * ctx.series + j]))
                     .collect();
-                let sketches = ctx.sketch_slot[j].map(|slot| {
+                let sketched = ctx.sketched.len();
+                let sketches = ctx.sketched.iter().position(|&s| s == j).map(|slot| {
                     (0..points)
-                        .map(|k| collector.sketches[k * ctx.sketched + slot].clone())
+                        .map(|k| collector.sketches[k * sketched + slot].clone())
                         .collect()
                 });
                 SeriesSummary::new((*name).to_owned(), stats, sketches)
@@ -585,19 +585,6 @@ fn check_unique(what: &str, names: &[&str]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// For a selection mask, the slot of each selected entry among the selected ones.
-fn slots(mask: &[bool]) -> Vec<Option<usize>> {
-    let mut next = 0;
-    mask.iter()
-        .map(|&on| {
-            on.then(|| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect()
 }
 
 /// The per-path outputs of a run: recorded paths, passage times, kept scalars.

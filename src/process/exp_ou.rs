@@ -2,6 +2,7 @@
 
 use super::{GaussianDriven, Ou, OuStep, Process, Transition, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -175,9 +176,15 @@ impl Process for ExpOu {
         })
     }
 
+    const LOG_STATE: bool = true;
+
     /// The level `P = exp(Y)` of a log-level state `Y`.
     fn value(&self, state: &f64) -> f64 {
-        state.exp()
+        math::exp(*state)
+    }
+
+    fn log_value(&self, state: &f64) -> f64 {
+        *state
     }
 }
 
