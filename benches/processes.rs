@@ -1,9 +1,12 @@
 //! Cost of one exact step of each process, single-threaded, against the cost of one
-//! standard normal draw (rand_distr's and outpace's). Throughput is in steps per
-//! second. Run with `cargo bench --bench processes`.
+//! standard normal draw (rand_distr's and outpace's); and the cost of exponentiating
+//! a path of 121 points with the platform's `exp`, with `math::exp` and with the
+//! engine's bulk `math::exp_in_place`. Throughput is in steps (values) per second.
+//! Run with `cargo bench --bench processes`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use outpace::engine::{Component, PathRng, PathStreams};
+use outpace::math;
 use outpace::process::{
     CompoundPoisson, CorrelatedNormals, ExpOu, Gbm, Hawkes, JumpSize, Logistic, MarkovRegime,
     Merton, Ou, Process, Schedule, StandardNormal, TimeVaryingGbm, Transition,
@@ -124,5 +127,29 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A path of 121 log-levels, as the engine exponentiates it.
+fn bench_exp(c: &mut Criterion) {
+    const POINTS: usize = 121;
+    let logs: Vec<f64> = (0..POINTS).map(|k| (k as f64 * 0.37).sin() * 2.0).collect();
+    let mut group = c.benchmark_group("exp_path_121");
+    group.throughput(Throughput::Elements(POINTS as u64));
+    let mut path = logs.clone();
+    let mut bench_path = |name: &str, exp: fn(&mut [f64])| {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                path.copy_from_slice(&logs);
+                exp(black_box(&mut path));
+                black_box(path[POINTS - 1])
+            })
+        });
+    };
+    bench_path("libm", |xs| xs.iter_mut().for_each(|x| *x = x.exp()));
+    bench_path("math_exp", |xs| {
+        xs.iter_mut().for_each(|x| *x = math::exp(*x))
+    });
+    bench_path("math_exp_in_place", math::exp_in_place);
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_exp);
 criterion_main!(benches);
