@@ -21,16 +21,56 @@ pub const SEED: u64 = 42;
 /// terminal value, share crossed, median terminal value).
 pub type Reduced = (f64, f64, f64);
 
+/// Paths per rayon task in the floor and the hand-written loop.
+const CHUNK: usize = 1_024;
+
+/// Evaluates `path` on every path index in parallel and adds the results with
+/// `add`: rayon tasks of [`CHUNK`] consecutive paths, each a plain serial loop. A
+/// per-path rayon closure instead made the same sampler loop 38% slower here
+/// (0.70 s against 0.51 s for the floor at 1 thread): LLVM compiles the inlined
+/// ziggurat differently inside rayon's per-item machinery.
+fn sum_paths<T: Copy + Send + Sync>(
+    paths: usize,
+    zero: T,
+    path: impl Fn(usize) -> T + Sync,
+    add: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
+    (0..paths.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            (chunk * CHUNK..((chunk + 1) * CHUNK).min(paths))
+                .map(&path)
+                .fold(zero, &add)
+        })
+        .reduce(|| zero, &add)
+}
+
 /// The floor: 120 rand_distr standard normals per path from the keyed streams, summed.
 pub fn floor(paths: usize) -> f64 {
-    (0..paths)
-        .into_par_iter()
-        .map(|path| {
-            let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
-            (0..STEPS)
-                .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
-                .sum::<f64>()
-        })
+    sum_paths(paths, 0.0, floor_path, |a, b| a + b)
+}
+
+/// The floor without rayon: the paths split into `threads` equal ranges, one
+/// scoped thread each (a reference for the speed-up the machine allows).
+pub fn floor_static(paths: usize, threads: usize) -> f64 {
+    let share = paths.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|i| {
+                let range = (i * share).min(paths)..((i + 1) * share).min(paths);
+                scope.spawn(move || range.map(floor_path).sum::<f64>())
+            })
+            .collect();
+        parts.into_iter().map(|p| p.join().unwrap()).sum()
+    })
+}
+
+/// One path of the floor.
+#[inline(always)]
+fn floor_path(path: usize) -> f64 {
+    let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+    (0..STEPS)
+        .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
         .sum()
 }
 
@@ -38,21 +78,20 @@ pub fn floor(paths: usize) -> f64 {
 pub fn hand(paths: usize) -> Reduced {
     let (drift, vol) = ((0.1 - 0.5 * 0.3 * 0.3) * DT, 0.3 * DT.sqrt());
     let barrier = 2f64.ln();
-    let (terminal, crossed, steps) = (0..paths)
-        .into_par_iter()
-        .map(|path| {
-            let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
-            let mut log_s = 0.0;
-            let mut hit = 0usize;
-            for k in 1..=STEPS {
-                log_s += drift + vol * rng.sample::<f64, _>(rand_distr::StandardNormal);
-                if hit == 0 && log_s >= barrier {
-                    hit = k;
-                }
+    let path = |path: usize| {
+        let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+        let mut log_s = 0.0;
+        let mut hit = 0usize;
+        for k in 1..=STEPS {
+            log_s += drift + vol * rng.sample::<f64, _>(rand_distr::StandardNormal);
+            if hit == 0 && log_s >= barrier {
+                hit = k;
             }
-            (log_s.exp(), u64::from(hit > 0), hit as u64)
-        })
-        .reduce(|| (0.0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        }
+        (log_s.exp(), u64::from(hit > 0), hit as u64)
+    };
+    let add = |a: (f64, u64, u64), b: (f64, u64, u64)| (a.0 + b.0, a.1 + b.1, a.2 + b.2);
+    let (terminal, crossed, steps) = sum_paths(paths, (0.0, 0, 0), path, add);
     (
         terminal / paths as f64,
         crossed as f64 / paths as f64,
