@@ -3,28 +3,16 @@
 //! next to the random-number floor of the same path-steps. Throughput is in
 //! path-steps per second. Run with `cargo bench --bench cloud`.
 
+#[path = "support/workloads.rs"]
+mod workloads;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use outpace::analysis::{Study, StudyOptions};
 use outpace::cloud::Scenario;
-use outpace::engine::{Component, PathStreams};
-use rand::RngExt;
-use rayon::prelude::*;
 use std::hint::black_box;
 
 const PATHS: usize = 100_000;
 const QUARTERS: usize = 40;
-
-fn floor() -> f64 {
-    (0..PATHS)
-        .into_par_iter()
-        .map(|path| {
-            let mut rng = PathStreams::new(2026, path as u64).rng(Component::new(0));
-            (0..QUARTERS)
-                .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
-                .sum::<f64>()
-        })
-        .sum()
-}
 
 fn bench(c: &mut Criterion) {
     let scenario = Scenario::alibaba();
@@ -42,7 +30,7 @@ fn bench(c: &mut Criterion) {
             .build()
             .unwrap();
         group.bench_function(BenchmarkId::new("floor", threads), |b| {
-            b.iter(|| pool.install(|| black_box(floor())))
+            b.iter(|| pool.install(|| black_box(workloads::floor_of(PATHS, QUARTERS))))
         });
         group.bench_function(BenchmarkId::new("study", threads), |b| {
             b.iter(|| black_box(Study::run(&scenario, &options).unwrap().breakevens().len()))

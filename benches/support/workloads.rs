@@ -47,7 +47,12 @@ fn sum_paths<T: Copy + Send + Sync>(
 
 /// The floor: 120 rand_distr standard normals per path from the keyed streams, summed.
 pub fn floor(paths: usize) -> f64 {
-    sum_paths(paths, 0.0, floor_path, |a, b| a + b)
+    floor_of(paths, STEPS)
+}
+
+/// The floor of `paths` paths of `steps` normals each.
+pub fn floor_of(paths: usize, steps: usize) -> f64 {
+    sum_paths(paths, 0.0, |path| floor_path(path, steps), |a, b| a + b)
 }
 
 /// The floor without rayon: the paths split into `threads` equal ranges, one
@@ -58,18 +63,18 @@ pub fn floor_static(paths: usize, threads: usize) -> f64 {
         let parts: Vec<_> = (0..threads)
             .map(|i| {
                 let range = (i * share).min(paths)..((i + 1) * share).min(paths);
-                scope.spawn(move || range.map(floor_path).sum::<f64>())
+                scope.spawn(move || range.map(|path| floor_path(path, STEPS)).sum::<f64>())
             })
             .collect();
         parts.into_iter().map(|p| p.join().unwrap()).sum()
     })
 }
 
-/// One path of the floor.
+/// One path of the floor, `steps` normals.
 #[inline(always)]
-fn floor_path(path: usize) -> f64 {
+fn floor_path(path: usize, steps: usize) -> f64 {
     let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
-    (0..STEPS)
+    (0..steps)
         .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
         .sum()
 }

@@ -1,13 +1,17 @@
-//! Speed-up from 1 to 2 threads, measured so that a noisy machine disturbs it least:
-//! every round runs each workload at 1 and then at 2 threads, back to back, and
-//! the best time over the rounds is kept for each. Workloads: the floor on plain
-//! threads with static halves (what the machine allows, without rayon), the floor,
-//! the hand-written loop, W through outpace and the fan chart of W (see
-//! `benches/support/workloads.rs`), and the Alibaba study of `benches/cloud.rs`.
+//! The bench workloads timed so that a noisy machine disturbs their ratios least:
+//! every round runs each workload at 1 and then at 2 threads, back to back, and the
+//! best time over the rounds is kept for each. Prints each time, its ratio to the
+//! floor at the same thread count, and the speed-up from 1 to 2 threads.
+//!
+//! Workloads: the floor on plain threads with static halves (what the machine
+//! allows, without rayon), the floor, the hand-written loop, W through outpace, W
+//! observing the level, the fan chart of W (see `benches/support/workloads.rs`),
+//! and the Alibaba study of `benches/cloud.rs` (whose ratio is to the floor of W,
+//! not of its own path-steps).
 //!
 //! ```sh
-//! cargo run --release --example scaling            # 5 rounds
-//! cargo run --release --example scaling -- 9       # 9 rounds
+//! cargo run --release --example throughput            # 5 rounds
+//! cargo run --release --example throughput -- 9       # 9 rounds
 //! ```
 
 #[path = "../benches/support/workloads.rs"]
@@ -20,6 +24,9 @@ use std::time::Instant;
 
 const PATHS: usize = 1_000_000;
 const CLOUD_PATHS: usize = 100_000;
+const WORKLOADS: usize = 7;
+/// Index of the rayon floor in the table.
+const FLOOR: usize = 1;
 
 fn main() {
     let rounds: usize = std::env::args()
@@ -34,7 +41,7 @@ fn main() {
         };
         black_box(Study::run(&scenario, &options).unwrap().breakevens().len());
     };
-    let workloads: [(&str, &(dyn Fn(usize) + Sync)); 6] = [
+    let workloads: [(&str, &(dyn Fn(usize) + Sync)); WORKLOADS] = [
         ("floor_static", &|threads| {
             black_box(workloads::floor_static(PATHS, threads));
         }),
@@ -47,6 +54,9 @@ fn main() {
         ("outpace", &|_| {
             black_box(workloads::outpace_w(PATHS));
         }),
+        ("outpace_level", &|_| {
+            black_box(workloads::outpace_level(PATHS));
+        }),
         ("outpace_fan", &|_| {
             black_box(workloads::outpace_fan(PATHS));
         }),
@@ -58,7 +68,7 @@ fn main() {
             .build()
             .expect("a thread pool")
     });
-    let mut best = [[f64::INFINITY; 2]; 6];
+    let mut best = [[f64::INFINITY; 2]; WORKLOADS];
     for _ in 0..rounds {
         for (w, (_, run)) in workloads.iter().enumerate() {
             for (t, pool) in pools.iter().enumerate() {
@@ -68,12 +78,15 @@ fn main() {
             }
         }
     }
-    println!("best of {rounds} rounds    1 thread   2 threads   speed-up");
+    println!("best of {rounds} rounds   1 thread  2 threads   / floor (1t, 2t)   speed-up");
+    let floor = best[FLOOR];
     for ((name, _), [one, two]) in workloads.iter().zip(best) {
         println!(
-            "{name:<14} {:>9.0} ms {:>8.0} ms {:>9.2}x",
+            "{name:<14} {:>7.0} ms {:>7.0} ms {:>9.2} {:>6.2} {:>12.2}x",
             one * 1e3,
             two * 1e3,
+            one / floor[0],
+            two / floor[1],
             one / two
         );
     }
