@@ -17,7 +17,9 @@
 //!   sketches (a fan chart of S) plus the passage rule.
 //!
 //! `tests/bench_workloads.rs` checks the reduced statistics of each workload against
-//! the closed forms. Run with `cargo bench --bench engine`.
+//! the closed forms. Run with `cargo bench --bench engine`. On a machine whose speed
+//! drifts, `cargo run --release --example throughput` times the same functions
+//! interleaved, which keeps their ratios steadier.
 
 #[path = "support/workloads.rs"]
 mod workloads;
