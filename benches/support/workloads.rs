@@ -106,54 +106,61 @@ pub fn hand(paths: usize) -> Reduced {
 
 /// W's model: GBM on the log scale with its terminal level as a scalar outcome.
 pub fn w_model() -> ProcessModel<Gbm> {
-    ProcessModel::new("log_s", Gbm::new(0.1, 0.3, 1.0).unwrap())
+    ProcessModel::new("log_s", gbm())
         .log_scale()
         .terminal_value("s")
 }
 
 /// W through outpace's public API, summary mode.
 pub fn outpace_w(paths: usize) -> Reduced {
-    let run = Simulation::new(w_model())
+    reduce_w(w_model(), paths, "log_s", 2f64.ln(), "s")
+}
+
+/// W on the level S instead of its log: the same work plus the exponential of each
+/// path's log-levels (the passage rule compares S with 2), to separate the cost of
+/// the level from that of the fan chart.
+pub fn outpace_level(paths: usize) -> Reduced {
+    let model = ProcessModel::new("s", gbm()).terminal_value("s_T");
+    reduce_w(model, paths, "s", 2.0, "s_T")
+}
+
+/// W's process.
+fn gbm() -> Gbm {
+    Gbm::new(0.1, 0.3, 1.0).unwrap()
+}
+
+/// W's grid and seed, for `paths` paths of `model`.
+fn simulation(model: ProcessModel<Gbm>, paths: usize) -> Simulation<ProcessModel<Gbm>> {
+    Simulation::new(model)
         .paths(paths)
         .steps(STEPS)
         .dt(DT)
         .seed(SEED)
+}
+
+/// Runs `model` in summary mode without per-step statistics, with the passage of
+/// series `observed` above `barrier`, and reduces it with the terminal scalar
+/// `terminal`.
+fn reduce_w(
+    model: ProcessModel<Gbm>,
+    paths: usize,
+    observed: &str,
+    barrier: f64,
+    terminal: &str,
+) -> Reduced {
+    let run = simulation(model, paths)
         .statistics_for(Selection::None)
         .quantiles(false)
         .keep_scalars(false)
         .first_passage(
             "doubled",
-            FirstPassage::above("log_s", Barrier::Level(2f64.ln())),
+            FirstPassage::above(observed, Barrier::Level(barrier)),
         )
         .run()
         .unwrap();
     let passage = run.passage("doubled").unwrap();
     (
-        run.scalar("s").unwrap().stats().mean,
-        passage.probability(),
-        passage.mean().unwrap(),
-    )
-}
-
-/// W on the level S instead of its log: the same work plus one `exp` per step (the
-/// passage rule compares S with 2), to separate the cost of the level from that of
-/// the fan chart.
-pub fn outpace_level(paths: usize) -> Reduced {
-    let model = ProcessModel::new("s", Gbm::new(0.1, 0.3, 1.0).unwrap()).terminal_value("s_T");
-    let run = Simulation::new(model)
-        .paths(paths)
-        .steps(STEPS)
-        .dt(DT)
-        .seed(SEED)
-        .statistics_for(Selection::None)
-        .quantiles(false)
-        .keep_scalars(false)
-        .first_passage("doubled", FirstPassage::above("s", Barrier::Level(2.0)))
-        .run()
-        .unwrap();
-    let passage = run.passage("doubled").unwrap();
-    (
-        run.scalar("s_T").unwrap().stats().mean,
+        run.scalar(terminal).unwrap().stats().mean,
         passage.probability(),
         passage.mean().unwrap(),
     )
@@ -162,12 +169,7 @@ pub fn outpace_level(paths: usize) -> Reduced {
 /// GBM level with per-step statistics and quantile sketches (a fan chart) and the
 /// passage rule.
 pub fn outpace_fan(paths: usize) -> Reduced {
-    let model = ProcessModel::new("s", Gbm::new(0.1, 0.3, 1.0).unwrap());
-    let run = Simulation::new(model)
-        .paths(paths)
-        .steps(STEPS)
-        .dt(DT)
-        .seed(SEED)
+    let run = simulation(ProcessModel::new("s", gbm()), paths)
         .first_passage("doubled", FirstPassage::above("s", Barrier::Level(2.0)))
         .run()
         .unwrap();
