@@ -27,7 +27,8 @@ const CHUNK: usize = 1_024;
 /// Evaluates `path` on every path index in parallel and adds the results with
 /// `add`: rayon tasks of [`CHUNK`] consecutive paths, each a plain serial loop. A
 /// per-path rayon closure instead made the same sampler loop 38% slower here
-/// (0.70 s against 0.51 s for the floor at 1 thread): LLVM compiles the inlined
+/// (0.70 s against 0.51 s for the floor at 1 thread, measured once in a scratch
+/// binary; see `docs/performance.md`): LLVM compiles the inlined
 /// ziggurat differently inside rayon's per-item machinery.
 fn sum_paths<T: Copy + Send + Sync>(
     paths: usize,
