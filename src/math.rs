@@ -15,12 +15,14 @@
 //!    `t = x * LOG2_E + 1.5 * 2^52` and `n = t - 1.5 * 2^52`;
 //! 2. `r = (x - n * LN2_HI) - n * LN2_LO`, with `ln 2 = LN2_HI + LN2_LO` split so
 //!    that `n * LN2_HI` is exact (Cody and Waite); `|r| <= 0.3466`;
-//! 3. `p = 1 + (r + r^2 s)`, where `s = sum_{k=2}^{13} c_k r^(k-2)` and `c_k` is
-//!    the `f64` nearest to `1 / k!` (truncation error below `4e-18` relative), with
-//!    `s` evaluated by Estrin's scheme in exactly this order:
+//! 3. `p = 1 + (r + r^2 s)`, where `s = sum_{k=2}^{11} c_k r^(k-2)` is the
+//!    minimax polynomial of degree 9 for `(e^r - 1 - r) / r^2` on `|r| <= 0.34658`
+//!    (weight `e^-r`, Remez exchange in 60-digit arithmetic,
+//!    `scripts/exp_minimax.py`; [`COEFFICIENTS`] holds the `f64` nearest to each
+//!    `c_k`), whose error adds less than `1.3e-17` relative to `p`. It is
+//!    evaluated by Estrin's scheme in exactly this order:
 //!    `s = ((c2 + c3 r) + (c4 + c5 r) r^2) + (((c6 + c7 r) + (c8 + c9 r) r^2)
-//!    + ((c10 + c11 r) + (c12 + c13 r) r^2) r^4) r^4`, with `r^2 = r r` and
-//!    `r^4 = r^2 r^2`;
+//!    + (c10 + c11 r) r^4) r^4`, with `r^2 = r r` and `r^4 = r^2 r^2`;
 //! 4. the result is `p 2^n`, formed by adding `n` to the exponent field of `p`.
 //!
 //! Outside that range, `2^n` is applied as two factors `2^floor(n/2) 2^(n -
@@ -40,22 +42,20 @@ const SHIFTER: f64 = 6_755_399_441_055_744.0;
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 /// `ln 2 - LN2_HI`, rounded.
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-/// `1 / k!` for `k = 0..=13`, the coefficients of the polynomial.
-const INVERSE_FACTORIALS: [f64; 14] = [
-    1.0,
-    1.0,
-    0.5,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5_040.0,
-    1.0 / 40_320.0,
-    1.0 / 362_880.0,
-    1.0 / 3_628_800.0,
-    1.0 / 39_916_800.0,
-    1.0 / 479_001_600.0,
-    1.0 / 6_227_020_800.0,
+/// `c_2, ..., c_11` of the polynomial, as bit patterns so that they are exact:
+/// the minimax coefficients (see the module documentation), close to but not equal
+/// to `1 / k!` (a Taylor polynomial needs degree 13 for the same accuracy).
+pub const COEFFICIENTS: [f64; 10] = [
+    f64::from_bits(0x3fe0_0000_0000_0001),
+    f64::from_bits(0x3fc5_5555_5555_5538),
+    f64::from_bits(0x3fa5_5555_5555_3e3e),
+    f64::from_bits(0x3f81_1111_1111_db77),
+    f64::from_bits(0x3f56_c16c_1784_42c1),
+    f64::from_bits(0x3f2a_01a0_1452_3d12),
+    f64::from_bits(0x3efa_019b_9fd1_8236),
+    f64::from_bits(0x3ec7_1df2_028a_0ff8),
+    f64::from_bits(0x3e92_8908_a852_235c),
+    f64::from_bits(0x3e5a_d3bc_7095_80a5),
 ];
 /// The arguments for which the exponent of the result can be set directly.
 const CORE_MIN: f64 = -708.0;
@@ -136,18 +136,17 @@ fn reduce(x: f64) -> (f64, f64) {
     let t = x * LOG2_E + SHIFTER;
     let n = t - SHIFTER;
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    // The tail `sum_{k>=2} r^k / k!` by Estrin's scheme (a tree of depth 4 instead
-    // of Horner's chain of 13 multiply-adds, so that a vectorised loop is not bound
-    // by the latency of one chain), then `1 + (r + tail)`: the large terms are
-    // added last, each rounded once.
-    let c = INVERSE_FACTORIALS;
+    // The tail `r^2 s` by Estrin's scheme (a tree of depth 4 instead of Horner's
+    // chain of 9 multiply-adds: a vectorised loop is bound by the latency of its
+    // chains, measured), then `1 + (r + tail)`: the large terms are added last,
+    // each rounded once.
+    let c = COEFFICIENTS;
     let r2 = r * r;
     let r4 = r2 * r2;
     let pair = |k: usize| c[k] + c[k + 1] * r;
-    let low = pair(2) + pair(4) * r2;
-    let middle = pair(6) + pair(8) * r2;
-    let high = pair(10) + pair(12) * r2;
-    let tail = low + (middle + high * r4) * r4;
+    let low = pair(0) + pair(2) * r2;
+    let middle = pair(4) + pair(6) * r2;
+    let tail = low + (middle + pair(8) * r4) * r4;
     let p = 1.0 + (r + tail * r2);
     (p, t)
 }
