@@ -7,11 +7,12 @@
 #![allow(dead_code)]
 
 use outpace::engine::{
-    Barrier, Component, FirstPassage, PathStreams, ProcessModel, Selection, Simulation,
+    Barrier, Component, FirstPassage, PathRng, PathStreams, ProcessModel, Selection, Simulation,
 };
 use outpace::process::Gbm;
-use rand::RngExt;
+use rand::{RngExt, TryRng};
 use rayon::prelude::*;
+use std::convert::Infallible;
 
 pub const STEPS: usize = 120;
 pub const DT: f64 = 1.0 / 12.0;
@@ -74,10 +75,50 @@ pub fn floor_static(paths: usize, threads: usize) -> f64 {
 /// One path of the floor, `steps` normals.
 #[inline(always)]
 fn floor_path(path: usize, steps: usize) -> f64 {
-    let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+    let mut rng = Stream::<FLOOR>::of(path);
     (0..steps)
         .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
         .sum()
+}
+
+/// Tags of [`Stream`], one per workload that draws with rand_distr's sampler.
+const FLOOR: u8 = 0;
+const HAND: u8 = 1;
+
+/// Path `path`'s generator (the engine's keyed stream), as a type of its own per
+/// workload. rand_distr's `StandardNormal::sample` is `#[inline]`, not
+/// `#[inline(always)]`, so LLVM weighs inlining it against all its call sites: in
+/// one build the floor and the hand loop, sharing one instantiation, called it as
+/// a function with the generator's state in memory (7.8 ns a draw instead of
+/// 4.4 ns), after a change to unrelated code. With one instantiation per workload
+/// each is inlined into its own loop; `docs/performance.md` shows how to check
+/// that no call remains.
+struct Stream<const WORKLOAD: u8>(PathRng);
+
+impl<const WORKLOAD: u8> Stream<WORKLOAD> {
+    #[inline(always)]
+    fn of(path: usize) -> Self {
+        Stream(PathStreams::new(SEED, path as u64).rng(Component::new(0)))
+    }
+}
+
+impl<const WORKLOAD: u8> TryRng for Stream<WORKLOAD> {
+    type Error = Infallible;
+
+    #[inline(always)]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.0.try_next_u32()
+    }
+
+    #[inline(always)]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.0.try_next_u64()
+    }
+
+    #[inline(always)]
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        self.0.try_fill_bytes(dst)
+    }
 }
 
 /// W as a hand-written rayon loop: exact log step, one generator per path.
@@ -85,7 +126,7 @@ pub fn hand(paths: usize) -> Reduced {
     let (drift, vol) = ((0.1 - 0.5 * 0.3 * 0.3) * DT, 0.3 * DT.sqrt());
     let barrier = 2f64.ln();
     let path = |path: usize| {
-        let mut rng = PathStreams::new(SEED, path as u64).rng(Component::new(0));
+        let mut rng = Stream::<HAND>::of(path);
         let mut log_s = 0.0;
         let mut hit = 0usize;
         for k in 1..=STEPS {
