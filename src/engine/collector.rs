@@ -147,16 +147,14 @@ impl CellSums {
     #[inline]
     fn add_all(&mut self, xs: &[f64], shift: &[f64]) {
         let n = xs.len();
-        let (sum, sum_sq) = (&mut self.sum[..n], &mut self.sum_sq[..n]);
-        let (min, max, shift) = (&mut self.min[..n], &mut self.max[..n], &shift[..n]);
-        for i in 0..n {
-            let x = xs[i];
-            let d = x - shift[i];
-            sum[i] += d;
-            sum_sq[i] += d * d;
-            min[i] = if x < min[i] { x } else { min[i] };
-            max[i] = if x > max[i] { x } else { max[i] };
-        }
+        add_cells(
+            &mut self.sum[..n],
+            &mut self.sum_sq[..n],
+            &mut self.min[..n],
+            &mut self.max[..n],
+            xs,
+            &shift[..n],
+        );
     }
 
     /// Whether every partial sum is finite.
@@ -304,8 +302,7 @@ impl Collector {
     fn sketch_block(&mut self, rows: &[f64], count: usize) {
         for (cell, sketch) in self.sketches.iter_mut().enumerate() {
             // The cell's value in each of the block's `count` rows.
-            let column = &rows[cell..=cell + (count - 1) * self.row];
-            sketch.extend(column.iter().step_by(self.row).copied());
+            sketch.extend_strided(&rows[cell..=cell + (count - 1) * self.row], self.row);
         }
     }
 
@@ -381,6 +378,107 @@ fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
     }
 }
 
+/// The cell-wise update of [`CellSums::add_all`], four cells per instruction with
+/// AVX2 when the CPU has it. Both forms do the same IEEE subtraction, addition,
+/// multiplication and comparisons on each cell, hence the same bits (tested).
+#[inline]
+fn add_cells(
+    sum: &mut [f64],
+    sum_sq: &mut [f64],
+    min: &mut [f64],
+    max: &mut [f64],
+    xs: &[f64],
+    shift: &[f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { add_cells_avx2(sum, sum_sq, min, max, xs, shift) };
+        return;
+    }
+    add_cells_portable(sum, sum_sq, min, max, xs, shift);
+}
+
+/// [`add_cells`] with AVX2 intrinsics. Left to the compiler, the minimum became
+/// a masked store (the loop stores `min[i]` only when `x < min[i]`), which
+/// made the update 40% slower; `vminpd(x, m)` is exactly `if x < m { x } else
+/// { m }`, and `vmaxpd(x, m)` is `if x > m { x } else { m }`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn add_cells_avx2(
+    sum: &mut [f64],
+    sum_sq: &mut [f64],
+    min: &mut [f64],
+    max: &mut [f64],
+    xs: &[f64],
+    shift: &[f64],
+) {
+    use std::arch::x86_64::{
+        _mm256_add_pd, _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd,
+        _mm256_storeu_pd, _mm256_sub_pd,
+    };
+    let n = xs.len();
+    let (sum, sum_sq, min, max, shift) = (
+        &mut sum[..n],
+        &mut sum_sq[..n],
+        &mut min[..n],
+        &mut max[..n],
+        &shift[..n],
+    );
+    let whole = n - n % 4;
+    for i in (0..whole).step_by(4) {
+        // SAFETY: every slice has `n` values (re-sliced above), and `i + 4 <=
+        // whole <= n`; unaligned loads and stores accept any address.
+        unsafe {
+            let x = _mm256_loadu_pd(xs.as_ptr().add(i));
+            let d = _mm256_sub_pd(x, _mm256_loadu_pd(shift.as_ptr().add(i)));
+            let s = _mm256_add_pd(_mm256_loadu_pd(sum.as_ptr().add(i)), d);
+            _mm256_storeu_pd(sum.as_mut_ptr().add(i), s);
+            let q = _mm256_add_pd(_mm256_loadu_pd(sum_sq.as_ptr().add(i)), _mm256_mul_pd(d, d));
+            _mm256_storeu_pd(sum_sq.as_mut_ptr().add(i), q);
+            let lo = _mm256_min_pd(x, _mm256_loadu_pd(min.as_ptr().add(i)));
+            _mm256_storeu_pd(min.as_mut_ptr().add(i), lo);
+            let hi = _mm256_max_pd(x, _mm256_loadu_pd(max.as_ptr().add(i)));
+            _mm256_storeu_pd(max.as_mut_ptr().add(i), hi);
+        }
+    }
+    add_cells_portable(
+        &mut sum[whole..],
+        &mut sum_sq[whole..],
+        &mut min[whole..],
+        &mut max[whole..],
+        &xs[whole..],
+        &shift[whole..],
+    );
+}
+
+#[inline(always)]
+fn add_cells_portable(
+    sum: &mut [f64],
+    sum_sq: &mut [f64],
+    min: &mut [f64],
+    max: &mut [f64],
+    xs: &[f64],
+    shift: &[f64],
+) {
+    let n = xs.len();
+    let (sum, sum_sq, min, max, shift) = (
+        &mut sum[..n],
+        &mut sum_sq[..n],
+        &mut min[..n],
+        &mut max[..n],
+        &shift[..n],
+    );
+    for i in 0..n {
+        let x = xs[i];
+        let d = x - shift[i];
+        sum[i] += d;
+        sum_sq[i] += d * d;
+        min[i] = if x < min[i] { x } else { min[i] };
+        max[i] = if x > max[i] { x } else { max[i] };
+    }
+}
+
 /// Copies a path's values of the sketched series into its row of
 /// `Collector::sketch_rows`, `(point, slot)`-major.
 fn copy_sketched<M: Model>(ctx: &RunContext<'_, M>, obs: &[f64], row: &mut [f64]) {
@@ -428,6 +526,15 @@ fn all_finite(xs: &[f64]) -> bool {
 
 /// The passage time of one path under `rule`, from its observations (`points x s`).
 fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> {
+    if let (1, ResolvedBarrier::Level(b), Hold::Steps(1)) = (s, rule.barrier, rule.hold) {
+        let path = &obs[rule.start.min(obs.len())..];
+        let first = if rule.above {
+            first_where(path, |x| x >= b)
+        } else {
+            first_where(path, |x| x <= b)
+        };
+        return first.map(|k| k + rule.start);
+    }
     let points = (rule.start..obs.len() / s).map(|k| (k, obs[k * s + rule.series]));
     let first = match (rule.barrier, rule.above) {
         (ResolvedBarrier::Level(b), true) => first_run(points.map(|(_, x)| x >= b), rule.hold),
@@ -440,6 +547,24 @@ fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> 
         }
     };
     first.map(|k| k + rule.start)
+}
+
+/// The first index where `hit` holds, tested eight values at a time without an
+/// early exit within the eight, so that the test vectorises: a plain `position`
+/// costs several instructions per value.
+#[inline(always)]
+fn first_where(xs: &[f64], hit: impl Fn(f64) -> bool) -> Option<usize> {
+    const LANES: usize = 8;
+    let mut chunks = xs.chunks_exact(LANES);
+    for (i, chunk) in chunks.by_ref().enumerate() {
+        let chunk: &[f64; LANES] = chunk.try_into().expect("chunks of LANES values");
+        if chunk.iter().fold(false, |any, &x| any | hit(x)) {
+            return chunk.iter().position(|&x| hit(x)).map(|j| i * LANES + j);
+        }
+    }
+    let rest = chunks.remainder();
+    let base = xs.len() - rest.len();
+    rest.iter().position(|&x| hit(x)).map(|j| base + j)
 }
 
 /// The passage time of a sequence of per-point conditions (see [`PassageTracker`]).
@@ -456,4 +581,48 @@ fn first_run(mut conditions: impl Iterator<Item = bool>, hold: Hold) -> Option<u
         }
     }
     tracker.passage()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_update_is_the_same_with_and_without_avx2() {
+        // NaN, infinities, signed zeros and ties with the running extremes, in
+        // every lane position and in the scalar remainder.
+        let special = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1.5,
+            -2.5,
+        ];
+        let xs: Vec<f64> = (0..23).map(|i| special[i % special.len()]).collect();
+        let shift: Vec<f64> = (0..23).map(|i| 0.25 * i as f64 - 1.0).collect();
+        let start = |n: usize| {
+            let min = (0..n)
+                .map(|i| [f64::INFINITY, 0.0, -0.0, 1.5][i % 4])
+                .collect();
+            let max = (0..n)
+                .map(|i| [f64::NEG_INFINITY, -0.0, 0.0, -2.5][i % 4])
+                .collect();
+            (vec![0.5; n], vec![0.0; n], min, max)
+        };
+        let (mut s1, mut q1, mut lo1, mut hi1): (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
+            start(23);
+        let (mut s2, mut q2, mut lo2, mut hi2): (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
+            start(23);
+        for _ in 0..3 {
+            add_cells(&mut s1, &mut q1, &mut lo1, &mut hi1, &xs, &shift);
+            add_cells_portable(&mut s2, &mut q2, &mut lo2, &mut hi2, &xs, &shift);
+        }
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&s1), bits(&s2));
+        assert_eq!(bits(&q1), bits(&q2));
+        assert_eq!(bits(&lo1), bits(&lo2));
+        assert_eq!(bits(&hi1), bits(&hi2));
+    }
 }

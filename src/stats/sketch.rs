@@ -156,6 +156,23 @@ impl Extend<f64> for QuantileSketch {
     }
 }
 
+impl QuantileSketch {
+    /// Records `values[0], values[stride], values[2 stride], ...`: the same sketch
+    /// as [`extend`](Extend::extend) with those values, as an indexed loop (the
+    /// engine reads one cell of many paths' rows this way; a `step_by` iterator
+    /// cost a third more instructions per value).
+    pub(crate) fn extend_strided(&mut self, values: &[f64], stride: usize) {
+        let mut i = 0;
+        while i < values.len() {
+            i = self.positive.add_present_strided(values, i, stride);
+            if let Some(&x) = values.get(i) {
+                self.add(x);
+                i += stride;
+            }
+        }
+    }
+}
+
 /// Bucket key of a non-negative magnitude: monotone in the value.
 #[inline]
 fn key(magnitude: f64) -> u32 {
@@ -276,6 +293,27 @@ impl Store {
         }
         self.total += counted;
         outside
+    }
+
+    /// [`add_present`](Self::add_present) on `values[i], values[i + stride], ...`:
+    /// returns the index of the first value not counted (at least `values.len()`
+    /// once all are).
+    #[inline]
+    fn add_present_strided(&mut self, values: &[f64], start: usize, stride: usize) -> usize {
+        if self.offset == 0 {
+            return start;
+        }
+        let (offset, counts) = (self.offset, &mut self.counts[..]);
+        let mut i = start;
+        while let Some(&x) = values.get(i) {
+            match counts.get_mut(key(x).wrapping_sub(offset) as usize) {
+                Some(count) => *count += 1,
+                None => break,
+            }
+            i += stride;
+        }
+        self.total += ((i - start) / stride) as u64;
+        i
     }
 
     #[cold]
@@ -463,6 +501,14 @@ mod tests {
                 data.iter().for_each(|&x| single.add(x));
                 assert_eq!(slices, single, "chunk {chunk}");
                 assert_eq!(slices.count(), single.count());
+            }
+            for stride in [1, 3, 136] {
+                let mut strided = QuantileSketch::new();
+                data.chunks(5 * stride)
+                    .for_each(|c| strided.extend_strided(c, stride));
+                let mut single = QuantileSketch::new();
+                data.iter().step_by(stride).for_each(|&x| single.add(x));
+                assert_eq!(strided, single, "stride {stride}");
             }
         }
     }
