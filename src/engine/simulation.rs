@@ -9,8 +9,8 @@ use super::{FirstPassage, Grid, Model};
 use crate::error::{Error, Result, check};
 use ndarray::Array2;
 use rayon::prelude::*;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Default cap on the memory paths mode and per-path outputs may take: 1 GiB.
 pub const DEFAULT_MEMORY_CAP: u64 = 1 << 30;
@@ -432,7 +432,8 @@ impl<M: Model> Simulation<M> {
         Ok(())
     }
 
-    /// The parallel part: blocks folded into collectors, merged exactly.
+    /// The parallel part: blocks run into one collector per worker thread, merged
+    /// exactly.
     fn execute(&self, ctx: &RunContext<'_, M>, names: &[&str]) -> Result<Outcome> {
         let points = ctx.grid.points();
         let blocks = self.paths.div_ceil(BLOCK_PATHS);
@@ -450,27 +451,31 @@ impl<M: Model> Simulation<M> {
             scalars: (0..kept_scalars).map(|_| vec![0.0; self.paths]).collect(),
         };
         let outputs = buffers.split(blocks, points);
-        let control = self.control.as_deref();
-        let collector = outputs
+        // One collector per worker thread, kept for every block the thread runs:
+        // a collector per rayon piece (as `fold` makes) meant setting up and
+        // merging ten or more sets of sketches per run at 2 threads.
+        let workers: Vec<Mutex<Option<Collector>>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(None))
+            .collect();
+        outputs
             .into_par_iter()
             .enumerate()
             .with_min_len(chunk_blocks)
-            .fold(
-                || Collector::new(ctx),
-                |mut collector, (block, out)| {
-                    if control.is_some_and(RunControl::is_cancelled) {
-                        collector.cancelled = true;
-                    } else {
-                        collector.run_block(ctx, block, out);
-                        if let Some(c) = control {
-                            c.done
-                                .fetch_add(ctx.block_range(block).len() as u64, Ordering::Relaxed);
-                        }
-                    }
-                    collector
-                },
-            )
-            .reduce_with(|mut a, b| {
+            .for_each(|(block, out)| {
+                let slot = &workers[rayon::current_thread_index().unwrap_or(0) % workers.len()];
+                let taken = lock_slot(slot).take();
+                let mut collector = taken.unwrap_or_else(|| Collector::new(ctx));
+                self.run_block(ctx, &mut collector, block, out);
+                let mut kept = lock_slot(slot);
+                match kept.as_mut() {
+                    Some(other) => other.merge(&collector),
+                    None => *kept = Some(collector),
+                }
+            });
+        let collector = workers
+            .into_iter()
+            .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .reduce(|mut a, b| {
                 a.merge(&b);
                 a
             })
@@ -483,6 +488,26 @@ impl<M: Model> Simulation<M> {
             return Err(self.non_finite(path, at, value));
         }
         Ok(self.assemble(ctx, names, collector, buffers))
+    }
+
+    /// Runs one block into `collector`, unless the run was cancelled.
+    fn run_block(
+        &self,
+        ctx: &RunContext<'_, M>,
+        collector: &mut Collector,
+        block: usize,
+        out: BlockOutput<'_>,
+    ) {
+        let control = self.control.as_deref();
+        if control.is_some_and(RunControl::is_cancelled) {
+            collector.cancelled = true;
+            return;
+        }
+        collector.run_block(ctx, block, out);
+        if let Some(c) = control {
+            c.done
+                .fetch_add(ctx.block_range(block).len() as u64, Ordering::Relaxed);
+        }
     }
 
     /// The error for a non-finite value of `path` at `(point, index)`; a point past
@@ -624,4 +649,11 @@ impl Buffers {
         }
         outputs
     }
+}
+
+/// A worker's collector slot. A slot is locked only to take or return its
+/// collector, never while a block runs, so even a poisoned lock (a panic while
+/// merging, which rayon re-raises anyway) holds consistent data.
+fn lock_slot(slot: &Mutex<Option<Collector>>) -> MutexGuard<'_, Option<Collector>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
