@@ -149,7 +149,7 @@ impl<M: Model> Simulation<M> {
             steps: 1,
             dt: 1.0,
             seed: 0,
-            chunk_paths: 4 * BLOCK_PATHS,
+            chunk_paths: BLOCK_PATHS,
             threads: None,
             statistics: Selection::All,
             quantiles: Selection::All,
@@ -195,7 +195,9 @@ impl<M: Model> Simulation<M> {
     }
 
     /// Paths per unit of parallel work (`> 0`; rounded up to whole blocks of
-    /// [`BLOCK_PATHS`]). Affects scheduling only, never results.
+    /// [`BLOCK_PATHS`]; default one block). Affects scheduling only, never
+    /// results. Each worker keeps one set of accumulators whatever the chunk, so
+    /// small chunks cost little and balance the threads best.
     #[must_use]
     pub fn chunk_size(mut self, paths: usize) -> Self {
         self.chunk_paths = paths;
