@@ -144,17 +144,73 @@ impl CellSums {
     /// Adds one path's values of every cell. A NaN or infinite value (or one whose
     /// square overflows) makes its cell's sums non-finite, which
     /// [`is_finite`](Self::is_finite) detects once per block: no per-value test.
+    /// Four cells per instruction with AVX2 when the CPU has it: both forms do the
+    /// same IEEE operations on each cell, hence the same bits (tested).
     #[inline]
     fn add_all(&mut self, xs: &[f64], shift: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { self.add_all_avx2(xs, shift) };
+            return;
+        }
+        self.add_from(0, xs, shift);
+    }
+
+    /// [`add_all`](Self::add_all) with AVX2 intrinsics. Left to the compiler, the
+    /// minimum became a masked store (the loop stores `min[i]` only when
+    /// `x < min[i]`), which made the update 40% slower; `vminpd(x, m)` is exactly
+    /// `if x < m { x } else { m }`, and `vmaxpd(x, m)` is `if x > m { x } else { m }`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn add_all_avx2(&mut self, xs: &[f64], shift: &[f64]) {
+        use std::arch::x86_64::{
+            _mm256_add_pd, _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd,
+            _mm256_storeu_pd, _mm256_sub_pd,
+        };
         let n = xs.len();
-        add_cells(
-            &mut self.sum[..n],
-            &mut self.sum_sq[..n],
-            &mut self.min[..n],
-            &mut self.max[..n],
-            xs,
-            &shift[..n],
-        );
+        let lengths = [
+            self.sum.len(),
+            self.sum_sq.len(),
+            self.min.len(),
+            self.max.len(),
+        ];
+        assert!(lengths.iter().chain([&shift.len()]).all(|&len| len >= n));
+        let whole = n - n % 4;
+        let (sum, sum_sq) = (self.sum.as_mut_ptr(), self.sum_sq.as_mut_ptr());
+        let (min, max) = (self.min.as_mut_ptr(), self.max.as_mut_ptr());
+        for i in (0..whole).step_by(4) {
+            // SAFETY: every slice has at least `n` values (asserted above) and
+            // `i + 4 <= whole <= n`; unaligned loads and stores take any address.
+            unsafe {
+                let x = _mm256_loadu_pd(xs.as_ptr().add(i));
+                let d = _mm256_sub_pd(x, _mm256_loadu_pd(shift.as_ptr().add(i)));
+                let s = _mm256_add_pd(_mm256_loadu_pd(sum.add(i)), d);
+                _mm256_storeu_pd(sum.add(i), s);
+                let q = _mm256_add_pd(_mm256_loadu_pd(sum_sq.add(i)), _mm256_mul_pd(d, d));
+                _mm256_storeu_pd(sum_sq.add(i), q);
+                _mm256_storeu_pd(min.add(i), _mm256_min_pd(x, _mm256_loadu_pd(min.add(i))));
+                _mm256_storeu_pd(max.add(i), _mm256_max_pd(x, _mm256_loadu_pd(max.add(i))));
+            }
+        }
+        self.add_from(whole, xs, shift);
+    }
+
+    /// Adds the values of cells `first..` (the portable form of
+    /// [`add_all`](Self::add_all)).
+    #[inline(always)]
+    fn add_from(&mut self, first: usize, xs: &[f64], shift: &[f64]) {
+        let n = xs.len();
+        let (sum, sum_sq) = (&mut self.sum[..n], &mut self.sum_sq[..n]);
+        let (min, max, shift) = (&mut self.min[..n], &mut self.max[..n], &shift[..n]);
+        for i in first..n {
+            let x = xs[i];
+            let d = x - shift[i];
+            sum[i] += d;
+            sum_sq[i] += d * d;
+            min[i] = if x < min[i] { x } else { min[i] };
+            max[i] = if x > max[i] { x } else { max[i] };
+        }
     }
 
     /// Whether every partial sum is finite.
@@ -378,107 +434,6 @@ fn merge_all<T>(into: &mut [T], from: &[T], merge: fn(&mut T, &T)) {
     }
 }
 
-/// The cell-wise update of [`CellSums::add_all`], four cells per instruction with
-/// AVX2 when the CPU has it. Both forms do the same IEEE subtraction, addition,
-/// multiplication and comparisons on each cell, hence the same bits (tested).
-#[inline]
-fn add_cells(
-    sum: &mut [f64],
-    sum_sq: &mut [f64],
-    min: &mut [f64],
-    max: &mut [f64],
-    xs: &[f64],
-    shift: &[f64],
-) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { add_cells_avx2(sum, sum_sq, min, max, xs, shift) };
-        return;
-    }
-    add_cells_portable(sum, sum_sq, min, max, xs, shift);
-}
-
-/// [`add_cells`] with AVX2 intrinsics. Left to the compiler, the minimum became
-/// a masked store (the loop stores `min[i]` only when `x < min[i]`), which
-/// made the update 40% slower; `vminpd(x, m)` is exactly `if x < m { x } else
-/// { m }`, and `vmaxpd(x, m)` is `if x > m { x } else { m }`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn add_cells_avx2(
-    sum: &mut [f64],
-    sum_sq: &mut [f64],
-    min: &mut [f64],
-    max: &mut [f64],
-    xs: &[f64],
-    shift: &[f64],
-) {
-    use std::arch::x86_64::{
-        _mm256_add_pd, _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd,
-        _mm256_storeu_pd, _mm256_sub_pd,
-    };
-    let n = xs.len();
-    let (sum, sum_sq, min, max, shift) = (
-        &mut sum[..n],
-        &mut sum_sq[..n],
-        &mut min[..n],
-        &mut max[..n],
-        &shift[..n],
-    );
-    let whole = n - n % 4;
-    for i in (0..whole).step_by(4) {
-        // SAFETY: every slice has `n` values (re-sliced above), and `i + 4 <=
-        // whole <= n`; unaligned loads and stores accept any address.
-        unsafe {
-            let x = _mm256_loadu_pd(xs.as_ptr().add(i));
-            let d = _mm256_sub_pd(x, _mm256_loadu_pd(shift.as_ptr().add(i)));
-            let s = _mm256_add_pd(_mm256_loadu_pd(sum.as_ptr().add(i)), d);
-            _mm256_storeu_pd(sum.as_mut_ptr().add(i), s);
-            let q = _mm256_add_pd(_mm256_loadu_pd(sum_sq.as_ptr().add(i)), _mm256_mul_pd(d, d));
-            _mm256_storeu_pd(sum_sq.as_mut_ptr().add(i), q);
-            let lo = _mm256_min_pd(x, _mm256_loadu_pd(min.as_ptr().add(i)));
-            _mm256_storeu_pd(min.as_mut_ptr().add(i), lo);
-            let hi = _mm256_max_pd(x, _mm256_loadu_pd(max.as_ptr().add(i)));
-            _mm256_storeu_pd(max.as_mut_ptr().add(i), hi);
-        }
-    }
-    add_cells_portable(
-        &mut sum[whole..],
-        &mut sum_sq[whole..],
-        &mut min[whole..],
-        &mut max[whole..],
-        &xs[whole..],
-        &shift[whole..],
-    );
-}
-
-#[inline(always)]
-fn add_cells_portable(
-    sum: &mut [f64],
-    sum_sq: &mut [f64],
-    min: &mut [f64],
-    max: &mut [f64],
-    xs: &[f64],
-    shift: &[f64],
-) {
-    let n = xs.len();
-    let (sum, sum_sq, min, max, shift) = (
-        &mut sum[..n],
-        &mut sum_sq[..n],
-        &mut min[..n],
-        &mut max[..n],
-        &shift[..n],
-    );
-    for i in 0..n {
-        let x = xs[i];
-        let d = x - shift[i];
-        sum[i] += d;
-        sum_sq[i] += d * d;
-        min[i] = if x < min[i] { x } else { min[i] };
-        max[i] = if x > max[i] { x } else { max[i] };
-    }
-}
-
 /// Copies a path's values of the sketched series into its row of
 /// `Collector::sketch_rows`, `(point, slot)`-major.
 fn copy_sketched<M: Model>(ctx: &RunContext<'_, M>, obs: &[f64], row: &mut [f64]) {
@@ -602,27 +557,24 @@ mod tests {
         ];
         let xs: Vec<f64> = (0..23).map(|i| special[i % special.len()]).collect();
         let shift: Vec<f64> = (0..23).map(|i| 0.25 * i as f64 - 1.0).collect();
-        let start = |n: usize| {
-            let min = (0..n)
-                .map(|i| [f64::INFINITY, 0.0, -0.0, 1.5][i % 4])
-                .collect();
-            let max = (0..n)
-                .map(|i| [f64::NEG_INFINITY, -0.0, 0.0, -2.5][i % 4])
-                .collect();
-            (vec![0.5; n], vec![0.0; n], min, max)
+        let start = || {
+            let mut cells = CellSums::new(23);
+            cells.sum.fill(0.5);
+            for i in 0..23 {
+                cells.min[i] = [f64::INFINITY, 0.0, -0.0, 1.5][i % 4];
+                cells.max[i] = [f64::NEG_INFINITY, -0.0, 0.0, -2.5][i % 4];
+            }
+            cells
         };
-        let (mut s1, mut q1, mut lo1, mut hi1): (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
-            start(23);
-        let (mut s2, mut q2, mut lo2, mut hi2): (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
-            start(23);
+        let (mut vectorised, mut portable) = (start(), start());
         for _ in 0..3 {
-            add_cells(&mut s1, &mut q1, &mut lo1, &mut hi1, &xs, &shift);
-            add_cells_portable(&mut s2, &mut q2, &mut lo2, &mut hi2, &xs, &shift);
+            vectorised.add_all(&xs, &shift);
+            portable.add_from(0, &xs, &shift);
         }
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&s1), bits(&s2));
-        assert_eq!(bits(&q1), bits(&q2));
-        assert_eq!(bits(&lo1), bits(&lo2));
-        assert_eq!(bits(&hi1), bits(&hi2));
+        assert_eq!(bits(&vectorised.sum), bits(&portable.sum));
+        assert_eq!(bits(&vectorised.sum_sq), bits(&portable.sum_sq));
+        assert_eq!(bits(&vectorised.min), bits(&portable.min));
+        assert_eq!(bits(&vectorised.max), bits(&portable.max));
     }
 }
