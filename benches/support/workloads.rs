@@ -89,8 +89,8 @@ const HAND: u8 = 1;
 /// workload. rand_distr's `StandardNormal::sample` is `#[inline]`, not
 /// `#[inline(always)]`, so LLVM weighs inlining it against all its call sites: in
 /// one build the floor and the hand loop, sharing one instantiation, called it as
-/// a function with the generator's state in memory (7.8 ns a draw instead of
-/// 4.4 ns), after a change to unrelated code. With one instantiation per workload
+/// a function with the generator's state in memory (6.4-7.8 ns a draw instead
+/// of 4.4 ns), after a change to unrelated code. With one instantiation per workload
 /// each is inlined into its own loop; `docs/performance.md` shows how to check
 /// that no call remains.
 struct Stream<const WORKLOAD: u8>(PathRng);

@@ -159,7 +159,8 @@ impl CellSums {
 
     /// [`add_all`](Self::add_all) with AVX2 intrinsics. Left to the compiler, the
     /// minimum became a masked store (the loop stores `min[i]` only when
-    /// `x < min[i]`), which made the update 40% slower; `vminpd(x, m)` is exactly
+    /// `x < min[i]`), which made the update 30-45% slower in a scratch
+    /// microbenchmark; `vminpd(x, m)` is exactly
     /// `if x < m { x } else { m }`, and `vmaxpd(x, m)` is `if x > m { x } else { m }`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]

@@ -149,9 +149,21 @@ impl QuantileSketch {
 /// ```
 impl Extend<f64> for QuantileSketch {
     fn extend<I: IntoIterator<Item = f64>>(&mut self, values: I) {
+        // In batches through a small buffer, so that one loop serves iterators and
+        // the engine's strided columns alike.
+        let mut batch = [0.0; 64];
         let mut values = values.into_iter();
-        while let Some(x) = self.positive.add_present(&mut values) {
-            self.add(x);
+        loop {
+            // `zip` asks the buffer first, so no value is drawn and dropped.
+            let n = batch
+                .iter_mut()
+                .zip(values.by_ref())
+                .map(|(b, x)| *b = x)
+                .count();
+            if n == 0 {
+                return;
+            }
+            self.extend_strided(&batch[..n], 1);
         }
     }
 }
@@ -159,8 +171,8 @@ impl Extend<f64> for QuantileSketch {
 impl QuantileSketch {
     /// Records `values[0], values[stride], values[2 stride], ...`: the same sketch
     /// as [`extend`](Extend::extend) with those values, as an indexed loop (the
-    /// engine reads one cell of many paths' rows this way; a `step_by` iterator
-    /// cost a third more instructions per value).
+    /// engine reads one cell of many paths' rows this way; `extend` over a
+    /// `step_by` iterator took about 1.5 times the instructions per value).
     pub(crate) fn extend_strided(&mut self, values: &[f64], stride: usize) {
         let mut i = 0;
         while i < values.len() {
@@ -267,37 +279,10 @@ impl Store {
         self.total += 1;
     }
 
-    /// Counts values from `values` while they are positive with a bucket in the
-    /// range, and returns the first that is not (`None` once `values` is
-    /// exhausted). With the range starting above key 0, negative values (sign bit),
-    /// NaN and zero all fall outside it.
-    #[inline]
-    fn add_present(&mut self, values: &mut impl Iterator<Item = f64>) -> Option<f64> {
-        if self.offset == 0 {
-            return values.next();
-        }
-        let (offset, counts) = (self.offset, &mut self.counts[..]);
-        let mut counted = 0;
-        let mut outside = None;
-        for x in values.by_ref() {
-            match counts.get_mut(key(x).wrapping_sub(offset) as usize) {
-                Some(count) => {
-                    *count += 1;
-                    counted += 1;
-                }
-                None => {
-                    outside = Some(x);
-                    break;
-                }
-            }
-        }
-        self.total += counted;
-        outside
-    }
-
-    /// [`add_present`](Self::add_present) on `values[i], values[i + stride], ...`:
-    /// returns the index of the first value not counted (at least `values.len()`
-    /// once all are).
+    /// Counts `values[i], values[i + stride], ...` while they are positive with a
+    /// bucket in the range, and returns the index of the first value not counted
+    /// (at least `values.len()` once all are). With the range starting above key
+    /// 0, negative values (sign bit), NaN and zero all fall outside it.
     #[inline]
     fn add_present_strided(&mut self, values: &[f64], start: usize, stride: usize) -> usize {
         if self.offset == 0 {
