@@ -83,32 +83,76 @@ fn main() {
             .build()
             .expect("a thread pool")
     });
-    let mut best = [[f64::INFINITY; 2]; WORKLOADS];
+    // times[w][t][r]: workload w at t + 1 threads in round r.
+    let mut times = vec![[Vec::with_capacity(rounds), Vec::with_capacity(rounds)]; WORKLOADS];
     for _ in 0..rounds {
-        for (w, (_, run)) in workloads.iter().enumerate() {
-            if !runs(workloads[w].0) {
+        for (w, (name, run)) in workloads.iter().enumerate() {
+            if !runs(name) {
                 continue;
             }
             for (t, pool) in pools.iter().enumerate() {
                 let start = Instant::now();
                 pool.install(|| run(t + 1));
-                best[w][t] = best[w][t].min(start.elapsed().as_secs_f64());
+                times[w][t].push(start.elapsed().as_secs_f64());
             }
         }
     }
-    println!("best of {rounds} rounds   1 thread  2 threads   / floor (1t, 2t)   speed-up");
-    let floor = best[FLOOR];
-    for ((name, _), [one, two]) in workloads.iter().zip(best) {
+    println!(
+        "{rounds} rounds        best: 1 thread 2 threads  / floor (1t, 2t) speed-up \
+         | paired medians: / floor (1t, 2t)  speed-up (quartiles)"
+    );
+    let floor = &times[FLOOR];
+    for ((name, _), [one, two]) in workloads.iter().zip(&times) {
         if !runs(name) {
             continue;
         }
+        let (best_one, best_two) = (min(one), min(two));
+        let speed_up = Summary::of(one.iter().zip(two).map(|(a, b)| a / b));
         println!(
-            "{name:<14} {:>7.1} ms {:>7.1} ms {:>9.2} {:>6.2} {:>12.2}x",
-            one * 1e3,
-            two * 1e3,
-            one / floor[0],
-            two / floor[1],
-            one / two
+            "{name:<14} {:>10.1} ms {:>6.1} ms {:>8.2} {:>6.2} {:>7.2}x \
+             | {:>16.2} {:>6.2} {:>9.2}x ({:.2}-{:.2})",
+            best_one * 1e3,
+            best_two * 1e3,
+            best_one / min(&floor[0]),
+            best_two / min(&floor[1]),
+            best_one / best_two,
+            paired_ratio(one, &floor[0]),
+            paired_ratio(two, &floor[1]),
+            speed_up.median,
+            speed_up.lower_quartile,
+            speed_up.upper_quartile,
         );
+    }
+}
+
+/// The shortest of `times`.
+fn min(times: &[f64]) -> f64 {
+    times.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// Median over rounds of `times[r] / reference[r]`: each round's time against the
+/// reference's time in the same round, so that a slow stretch of the machine that
+/// slows both cancels.
+fn paired_ratio(times: &[f64], reference: &[f64]) -> f64 {
+    Summary::of(times.iter().zip(reference).map(|(a, b)| a / b)).median
+}
+
+/// Median and quartiles of a sample.
+struct Summary {
+    lower_quartile: f64,
+    median: f64,
+    upper_quartile: f64,
+}
+
+impl Summary {
+    fn of(values: impl Iterator<Item = f64>) -> Summary {
+        let mut sorted: Vec<f64> = values.collect();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        Summary {
+            lower_quartile: at(0.25),
+            median: at(0.5),
+            upper_quartile: at(0.75),
+        }
     }
 }
