@@ -1,8 +1,8 @@
 //! The standard normal sampler used by every process.
 
 use super::ziggurat_tables::{F, R, X};
-use rand::distr::{Distribution, Open01};
-use rand::{Rng, RngExt};
+use rand::Rng;
+use rand::distr::Distribution;
 
 /// Standard normal `N(0, 1)` draws, identical draw for draw to
 /// `rand_distr::StandardNormal` (the 256-layer ziggurat of Marsaglia and Tsang with
@@ -11,7 +11,7 @@ use rand::{Rng, RngExt};
 ///
 /// Why it exists: rand_distr's sampler is a single function too large for LLVM to
 /// inline inside the engine's per-step loops, and the call costs more than the draw.
-/// `benches/sampling.rs` measures the difference; `tests/normal.rs` checks that both
+/// `benches/processes.rs` measures the difference; `tests/normal.rs` checks that both
 /// produce the same values and that the law is `N(0, 1)`.
 ///
 /// ```
@@ -37,12 +37,16 @@ impl Distribution<f64> for StandardNormal {
 /// One standard normal draw; see [`StandardNormal`].
 #[inline(always)]
 pub fn standard_normal<Gen: Rng + ?Sized>(rng: &mut Gen) -> f64 {
-    let bits = rng.next_u64();
-    let (i, u, x) = layer_point(bits);
+    let (i, u, x) = layer_point(rng.next_u64());
     if x.abs() < X[i + 1] {
         return x;
     }
-    rejection(rng, i, u, x)
+    let mut rejection = Rejection::after(i, u, x);
+    loop {
+        if let Some(x) = rejection.step(rng.next_u64()) {
+            return x;
+        }
+    }
 }
 
 /// Layer index, uniform `u` in `[-1, 1)` and candidate `x = u x_i` from 64 random
@@ -55,34 +59,89 @@ fn layer_point(bits: u64) -> (usize, f64, f64) {
     (i, u, u * X[i])
 }
 
-/// The rest of the ziggurat after the candidate of layer `i` fell outside the
-/// layer's inner rectangle: the tail for the base layer, the wedge test otherwise,
-/// then fresh candidates until one is accepted.
-#[cold]
-#[inline(never)]
-fn rejection<Gen: Rng + ?Sized>(rng: &mut Gen, mut i: usize, mut u: f64, mut x: f64) -> f64 {
-    loop {
+/// The rest of the ziggurat after a candidate fell outside its layer's inner
+/// rectangle, as a machine fed one 64-bit word at a time.
+///
+/// Why a machine: the rejection steps are rare and kept out of line, and a function
+/// out of line that took the generator would take its address, which forces the
+/// generator's state into memory in every loop that draws normals (a load and a
+/// store of each of its four words per draw, on the critical path of the next
+/// draw). Fed words by the inlined caller, the generator stays in registers.
+///
+/// The words are used exactly as rand_distr 0.6 uses its draws: the wedge test
+/// takes one as `rand`'s `StandardUniform` `f64`, each new candidate one, and each
+/// round of the tail two as `rand`'s `Open01` `f64`s.
+#[derive(Debug, Clone, Copy)]
+enum Rejection {
+    /// Test candidate `x` of layer `i` against the density in the layer's wedge.
+    Wedge { i: usize, x: f64 },
+    /// Make a new candidate.
+    Candidate,
+    /// Sample the tail beyond `r`, on the side of `u`; `first` is the first word of
+    /// a round once it has been fed.
+    Tail { u: f64, first: Option<u64> },
+}
+
+impl Rejection {
+    /// The step after candidate `x` of layer `i` (from uniform `u`) was rejected by
+    /// the inner rectangle: the tail for the base layer, the wedge otherwise.
+    #[inline(always)]
+    fn after(i: usize, u: f64, x: f64) -> Rejection {
         if i == 0 {
-            return tail(rng, u);
+            Rejection::Tail { u, first: None }
+        } else {
+            Rejection::Wedge { i, x }
         }
-        if F[i + 1] + (F[i] - F[i + 1]) * rng.random::<f64>() < (-x * x / 2.0).exp() {
-            return x;
+    }
+
+    /// Feeds one word; returns the draw once one is accepted.
+    #[cold]
+    #[inline(never)]
+    fn step(&mut self, word: u64) -> Option<f64> {
+        match *self {
+            Rejection::Wedge { i, x } => {
+                if F[i + 1] + (F[i] - F[i + 1]) * uniform01(word) < (-x * x / 2.0).exp() {
+                    return Some(x);
+                }
+                *self = Rejection::Candidate;
+            }
+            Rejection::Candidate => {
+                let (i, u, x) = layer_point(word);
+                if x.abs() < X[i + 1] {
+                    return Some(x);
+                }
+                *self = Rejection::after(i, u, x);
+            }
+            Rejection::Tail { u, first: None } => {
+                *self = Rejection::Tail {
+                    u,
+                    first: Some(word),
+                };
+            }
+            Rejection::Tail {
+                u,
+                first: Some(first),
+            } => {
+                // Marsaglia's method: accept when -2 ln(y) >= x^2.
+                let x = open01(first).ln() / R;
+                let y = open01(word).ln();
+                if -2.0 * y >= x * x {
+                    return Some(if u < 0.0 { x - R } else { R - x });
+                }
+                *self = Rejection::Tail { u, first: None };
+            }
         }
-        (i, u, x) = layer_point(rng.next_u64());
-        if x.abs() < X[i + 1] {
-            return x;
-        }
+        None
     }
 }
 
-/// A draw from the tail beyond `r` (Marsaglia's method), on the side of `u`.
-fn tail<Gen: Rng + ?Sized>(rng: &mut Gen, u: f64) -> f64 {
-    let (mut x, mut y) = (1.0f64, 0.0f64);
-    while -2.0 * y < x * x {
-        let x_: f64 = rng.sample(Open01);
-        let y_: f64 = rng.sample(Open01);
-        x = x_.ln() / R;
-        y = y_.ln();
-    }
-    if u < 0.0 { x - R } else { R - x }
+/// `rand`'s `StandardUniform` `f64` from one word: its top 53 bits over `2^53`.
+fn uniform01(word: u64) -> f64 {
+    (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// `rand`'s `Open01` `f64` from one word: its top 52 bits as the fraction of a
+/// number in `[1, 2)`, minus `1 - eps / 2`.
+fn open01(word: u64) -> f64 {
+    f64::from_bits((word >> 12) | (1023 << 52)) - (1.0 - f64::EPSILON / 2.0)
 }
