@@ -54,7 +54,12 @@ pub fn floor(paths: usize) -> f64 {
 
 /// The floor of `paths` paths of `steps` normals each.
 pub fn floor_of(paths: usize, steps: usize) -> f64 {
-    sum_paths(paths, 0.0, |path| floor_path(path, steps), |a, b| a + b)
+    sum_paths(
+        paths,
+        0.0,
+        |path| floor_path::<FLOOR>(path, steps),
+        |a, b| a + b,
+    )
 }
 
 /// The floor without rayon: the paths split into `threads` equal ranges, one
@@ -65,17 +70,22 @@ pub fn floor_static(paths: usize, threads: usize) -> f64 {
         let parts: Vec<_> = (0..threads)
             .map(|i| {
                 let range = (i * share).min(paths)..((i + 1) * share).min(paths);
-                scope.spawn(move || range.map(|path| floor_path(path, STEPS)).sum::<f64>())
+                scope.spawn(move || {
+                    range
+                        .map(|path| floor_path::<FLOOR_STATIC>(path, STEPS))
+                        .sum::<f64>()
+                })
             })
             .collect();
         parts.into_iter().map(|p| p.join().unwrap()).sum()
     })
 }
 
-/// One path of the floor, `steps` normals.
+/// One path of the floor, `steps` normals, drawn through generator type
+/// `Stream<WORKLOAD>`.
 #[inline(always)]
-fn floor_path(path: usize, steps: usize) -> f64 {
-    let mut rng = Stream::<FLOOR>::of(path);
+fn floor_path<const WORKLOAD: u8>(path: usize, steps: usize) -> f64 {
+    let mut rng = Stream::<WORKLOAD>::of(path);
     (0..steps)
         .map(|_| rng.sample::<f64, _>(rand_distr::StandardNormal))
         .sum()
@@ -84,6 +94,7 @@ fn floor_path(path: usize, steps: usize) -> f64 {
 /// Tags of [`Stream`], one per workload that draws with rand_distr's sampler.
 const FLOOR: u8 = 0;
 const HAND: u8 = 1;
+const FLOOR_STATIC: u8 = 2;
 
 /// Path `path`'s generator (the engine's keyed stream), as a type of its own per
 /// workload. rand_distr's `StandardNormal::sample` is `#[inline]`, not
