@@ -12,7 +12,8 @@
 //! * `hand`: a hand-written rayon loop for W (exact log step, per-path generator);
 //! * `outpace`: W through the public API: `ProcessModel<Gbm>` on the log scale with
 //!   its terminal value as a scalar outcome, a first-passage rule, summary mode;
-//! * `outpace_level`: W observing the level S (one `exp` per step) instead of its log;
+//! * `outpace_level`: W observing the level S instead of its log (the engine
+//!   exponentiates each path);
 //! * `outpace_fan`: the level S with per-step mean, sd, min, max and quantile
 //!   sketches (a fan chart of S) plus the passage rule.
 //!
