@@ -535,12 +535,14 @@ fn first_at_or_below(xs: &[f64], b: f64) -> Option<usize> {
 
 /// The first index where `hit` holds, for a `hit` that holds for some value of a
 /// group exactly when it holds for the group's extreme under `toward` (the larger of
-/// two values for an upper barrier), starting from `start`. Each group of eight
-/// values is reduced to that extreme on four running lanes, which vectorises
-/// (`maxpd` on pairs of values under SSE2: about 2.6 instructions a value), and
-/// searched value by value only when the extreme hits: a plain `position` costs
-/// several instructions a value, and OR-ing eight comparisons compiled to 4.4. `toward(x, acc)` must keep `acc` when `x` is NaN,
-/// as `if x > acc { x } else { acc }` does, so that a NaN (which hits no barrier)
+/// two values for an upper barrier), starting from `start`.
+///
+/// Each group of eight values is reduced to that extreme on four running lanes,
+/// which vectorises (`maxpd` on pairs of values under SSE2: about 2.6 instructions
+/// a value), and searched value by value only when the extreme hits: a plain
+/// `position` costs several instructions a value, and OR-ing eight comparisons
+/// compiled to 4.4. `toward(x, acc)` must keep `acc` when `x` is NaN, as
+/// `if x > acc { x } else { acc }` does, so that a NaN (which hits no barrier)
 /// never hides a later hit.
 #[inline(always)]
 fn first_where(
@@ -550,12 +552,13 @@ fn first_where(
     hit: impl Fn(f64) -> bool,
 ) -> Option<usize> {
     const GROUP: usize = 8;
+    const LANES: usize = 4;
     let mut groups = xs.chunks_exact(GROUP);
     for (i, group) in groups.by_ref().enumerate() {
         let group: &[f64; GROUP] = group.try_into().expect("groups of GROUP values");
-        let mut lanes = [start; 4];
+        let mut lanes = [start; LANES];
         for (j, &x) in group.iter().enumerate() {
-            lanes[j % 4] = toward(x, lanes[j % 4]);
+            lanes[j % LANES] = toward(x, lanes[j % LANES]);
         }
         let extreme = toward(toward(lanes[2], lanes[0]), toward(lanes[3], lanes[1]));
         if !hit(extreme) {
