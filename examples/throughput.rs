@@ -52,15 +52,20 @@ const FLOOR: usize = 1;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let rounds: usize = args
-        .next()
-        .map_or(5, |r| r.parse().expect("a number of rounds"));
+    let rounds: usize = match args.next().map(|r| r.parse()) {
+        None => 5,
+        Some(Ok(rounds)) if rounds > 0 => rounds,
+        Some(_) => usage("the number of rounds must be a whole number > 0"),
+    };
     // Workloads named after the number of rounds; the floor always runs, as the
     // reference of the ratios.
     let (scales, chosen): (Vec<String>, Vec<String>) = args.partition(|a| a.starts_with("scale="));
-    let scale: f64 = scales.last().map_or(1.0, |s| {
-        s["scale=".len()..].parse().expect("scale=<factor>")
-    });
+    let scale: f64 = match scales.last().map(|s| s["scale=".len()..].parse()) {
+        None => 1.0,
+        // The halves of the cloud study need at least one path each.
+        Some(Ok(scale)) if (2e-5..=1e3).contains(&scale) => scale,
+        Some(_) => usage("scale=<factor> takes a number from 0.00002 to 1000"),
+    };
     let paths = (1_000_000.0 * scale) as usize;
     let cloud_paths = (100_000.0 * scale) as usize;
     let runs =
@@ -199,7 +204,15 @@ fn ratios<'a>(a: &'a [f64], b: &'a [f64]) -> impl Iterator<Item = f64> + 'a {
     a.iter().zip(b).map(|(a, b)| a / b)
 }
 
-/// Median and quartiles of a sample.
+/// Prints what was wrong with the arguments and how to call, and exits.
+fn usage(problem: &str) -> ! {
+    eprintln!("{problem}\nusage: throughput [ROUNDS] [scale=FACTOR] [WORKLOAD ...]");
+    std::process::exit(2)
+}
+
+/// Median and quartiles of a sample, each the value of nearest rank (rank
+/// `(n - 1) q` rounded half up: the upper of the two middle values for an even
+/// number of rounds).
 struct Summary {
     lower_quartile: f64,
     median: f64,
