@@ -13,12 +13,13 @@
 //! are exact too; so every way of distributing blocks over threads and of merging
 //! the collectors gives the same bits.
 
+use super::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
 use super::first_passage::{ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
 use super::{Grid, Hold, PassageTracker, PathStreams};
 use crate::math;
-use crate::stats::{BlockSums, Moments, QuantileSketch};
+use crate::stats::{Moments, QuantileSketch};
 use std::mem::take;
 
 /// Paths per block: the unit of work and of floating-point summation. Part of the
@@ -56,6 +57,13 @@ impl<M: Model> RunContext<'_, M> {
     /// the rows the sketches read.
     pub fn all_sketched(&self) -> bool {
         self.sketched.len() == self.series
+    }
+
+    /// Whether every series is both summarised and sketched: the block's rows then
+    /// hold every observation, and their sums are taken in one pass with the
+    /// sketches after the block (see [`Collector::fold_columns`]).
+    pub fn folds_by_column(&self) -> bool {
+        self.all_sketched() && self.summarised.iter().all(|&on| on)
     }
 
     /// The path indices of block `block`.
@@ -119,137 +127,6 @@ pub(crate) struct BlockOutput<'a> {
     pub paths: Vec<&'a mut [f64]>,
     /// One slice per scalar outcome, one value per path (when they are kept).
     pub scalars: Vec<&'a mut [f64]>,
-}
-
-/// Plain `f64` partial sums of a block, one entry per cell, stored as arrays so that
-/// adding a path is a vectorisable loop.
-struct CellSums {
-    sum: Vec<f64>,
-    sum_sq: Vec<f64>,
-    min: Vec<f64>,
-    max: Vec<f64>,
-}
-
-impl CellSums {
-    fn new(cells: usize) -> Self {
-        let empty = BlockSums::default();
-        CellSums {
-            sum: vec![empty.sum; cells],
-            sum_sq: vec![empty.sum_sq; cells],
-            min: vec![empty.min; cells],
-            max: vec![empty.max; cells],
-        }
-    }
-
-    /// Adds one path's values of every cell. A NaN or infinite value (or one whose
-    /// square overflows) makes its cell's sums non-finite, which
-    /// [`is_finite`](Self::is_finite) detects once per block: no per-value test.
-    /// Four cells per instruction with AVX2 when the CPU has it: both forms do the
-    /// same IEEE operations on each cell, hence the same bits (tested).
-    #[inline]
-    fn add_all(&mut self, xs: &[f64], shift: &[f64]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { self.add_all_avx2(xs, shift) };
-            return;
-        }
-        self.add_from(0, xs, shift);
-    }
-
-    /// [`add_all`](Self::add_all) with AVX2 intrinsics. Left to the compiler, the
-    /// minimum became a masked store (the loop stores `min[i]` only when
-    /// `x < min[i]`), which made the update 30-45% slower in a scratch
-    /// microbenchmark; `vminpd(x, m)` is exactly
-    /// `if x < m { x } else { m }`, and `vmaxpd(x, m)` is `if x > m { x } else { m }`.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn add_all_avx2(&mut self, xs: &[f64], shift: &[f64]) {
-        use std::arch::x86_64::{
-            _mm256_add_pd, _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd,
-            _mm256_storeu_pd, _mm256_sub_pd,
-        };
-        let n = xs.len();
-        let lengths = [
-            self.sum.len(),
-            self.sum_sq.len(),
-            self.min.len(),
-            self.max.len(),
-        ];
-        assert!(lengths.iter().chain([&shift.len()]).all(|&len| len >= n));
-        let whole = n - n % 4;
-        let (sum, sum_sq) = (self.sum.as_mut_ptr(), self.sum_sq.as_mut_ptr());
-        let (min, max) = (self.min.as_mut_ptr(), self.max.as_mut_ptr());
-        for i in (0..whole).step_by(4) {
-            // SAFETY: every slice has at least `n` values (asserted above) and
-            // `i + 4 <= whole <= n`; unaligned loads and stores take any address.
-            unsafe {
-                let x = _mm256_loadu_pd(xs.as_ptr().add(i));
-                let d = _mm256_sub_pd(x, _mm256_loadu_pd(shift.as_ptr().add(i)));
-                let s = _mm256_add_pd(_mm256_loadu_pd(sum.add(i)), d);
-                _mm256_storeu_pd(sum.add(i), s);
-                let q = _mm256_add_pd(_mm256_loadu_pd(sum_sq.add(i)), _mm256_mul_pd(d, d));
-                _mm256_storeu_pd(sum_sq.add(i), q);
-                _mm256_storeu_pd(min.add(i), _mm256_min_pd(x, _mm256_loadu_pd(min.add(i))));
-                _mm256_storeu_pd(max.add(i), _mm256_max_pd(x, _mm256_loadu_pd(max.add(i))));
-            }
-        }
-        self.add_from(whole, xs, shift);
-    }
-
-    /// Adds the values of cells `first..` (the portable form of
-    /// [`add_all`](Self::add_all)).
-    #[inline(always)]
-    fn add_from(&mut self, first: usize, xs: &[f64], shift: &[f64]) {
-        let n = xs.len();
-        let (sum, sum_sq) = (&mut self.sum[..n], &mut self.sum_sq[..n]);
-        let (min, max, shift) = (&mut self.min[..n], &mut self.max[..n], &shift[..n]);
-        for i in first..n {
-            let x = xs[i];
-            let d = x - shift[i];
-            sum[i] += d;
-            sum_sq[i] += d * d;
-            min[i] = if x < min[i] { x } else { min[i] };
-            max[i] = if x > max[i] { x } else { max[i] };
-        }
-    }
-
-    /// Whether every partial sum is finite.
-    fn is_finite(&self) -> bool {
-        all_finite(&self.sum) && all_finite(&self.sum_sq)
-    }
-
-    /// Adds the cells `first, first + stride, ...` only.
-    fn add_strided(&mut self, xs: &[f64], shift: &[f64], first: usize, stride: usize) {
-        for i in (first..xs.len()).step_by(stride) {
-            let x = xs[i];
-            let d = x - shift[i];
-            self.sum[i] += d;
-            self.sum_sq[i] += d * d;
-            self.min[i] = self.min[i].min(x);
-            self.max[i] = self.max[i].max(x);
-        }
-    }
-
-    /// Folds the block into `moments` (cell by cell) and resets it.
-    fn flush(&mut self, count: u64, moments: &mut [Moments]) {
-        for (i, m) in moments.iter_mut().enumerate() {
-            let block = BlockSums {
-                sum: self.sum[i],
-                sum_sq: self.sum_sq[i],
-                min: self.min[i],
-                max: self.max[i],
-            };
-            if block.min <= block.max {
-                m.add_block(count, &block);
-            }
-        }
-        let empty = BlockSums::default();
-        self.sum.fill(empty.sum);
-        self.sum_sq.fill(empty.sum_sq);
-        self.min.fill(empty.min);
-        self.max.fill(empty.max);
-    }
 }
 
 /// Accumulators of one worker.
@@ -327,6 +204,16 @@ impl Collector {
                 finite
             };
         }
+        let block_rows = BlockRows {
+            rows: &rows,
+            row: self.row,
+            count: count as usize,
+        };
+        if ctx.folds_by_column() {
+            self.fold_columns(block_rows, &ctx.shift);
+        } else {
+            self.sketch_block(block_rows);
+        }
         let clean = finite && self.cells.is_finite() && self.scalar_cells.is_finite();
         if !clean
             && let Some(bad) = range
@@ -335,7 +222,6 @@ impl Collector {
         {
             self.first_bad_path = Some(self.first_bad_path.map_or(bad, |p| p.min(bad)));
         }
-        self.sketch_block(&rows, count as usize);
         (self.sketch_rows, self.obs) = (rows, obs);
         self.cells.flush(count, &mut self.moments);
         self.scalar_cells.flush(count, &mut self.scalar_moments);
@@ -355,11 +241,27 @@ impl Collector {
         self.fold_path(ctx, local, obs, out)
     }
 
+    /// Folds the block's rows into the sums and the sketches of every cell, a group
+    /// of [`COLUMN_LANES`] cells at a time (see [`CellSums::add_columns`]).
+    fn fold_columns(&mut self, block: BlockRows<'_>, shift: &[f64]) {
+        let (groups, rest) = self.sketches.as_chunks_mut::<COLUMN_LANES>();
+        for (group, sketches) in groups.iter_mut().enumerate() {
+            let first = group * COLUMN_LANES;
+            self.cells.add_column_group(sketches, first, block, shift);
+        }
+        let first = groups.len() * COLUMN_LANES;
+        for (i, sketch) in rest.iter_mut().enumerate() {
+            let sketch = std::array::from_mut(sketch);
+            self.cells.add_columns(sketch, first + i, block, shift);
+        }
+    }
+
     /// Adds the block's values of every sketched cell to its sketch.
-    fn sketch_block(&mut self, rows: &[f64], count: usize) {
+    fn sketch_block(&mut self, block: BlockRows<'_>) {
+        let BlockRows { rows, row, count } = block;
         for (cell, sketch) in self.sketches.iter_mut().enumerate() {
             // The cell's value in each of the block's `count` rows.
-            sketch.extend_strided(&rows[cell..=cell + (count - 1) * self.row], self.row);
+            sketch.extend_strided(&rows[cell..=cell + (count - 1) * row], row);
         }
     }
 
@@ -397,6 +299,10 @@ impl Collector {
     /// Per-point moments of the summarised series; returns `false` if an
     /// observation that no sum covers was non-finite.
     fn fold_statistics<M: Model>(&mut self, ctx: &RunContext<'_, M>, obs: &[f64]) -> bool {
+        if ctx.folds_by_column() {
+            // Summed with the sketches once the block is complete.
+            return true;
+        }
         if ctx.summarised.iter().all(|&on| on) {
             self.cells.add_all(obs, &ctx.shift);
             return true;
@@ -469,23 +375,6 @@ pub(crate) const MAX_MAGNITUDE: f64 = 1e150;
 /// [`MAX_MAGNITUDE`].
 fn admissible(x: f64) -> bool {
     x.abs() < MAX_MAGNITUDE
-}
-
-/// Whether every value is finite. `x * 0` is a zero for finite `x` and NaN for an
-/// infinity or NaN, and a NaN survives any sum; four running sums instead of one
-/// let the loop vectorise (integer tests of the exponent bits did not under SSE2,
-/// which has no 64-bit integer comparison: 4 instructions a value).
-fn all_finite(xs: &[f64]) -> bool {
-    const LANES: usize = 4;
-    let mut lanes = [0.0; LANES];
-    let mut chunks = xs.chunks_exact(LANES);
-    for chunk in chunks.by_ref() {
-        for (lane, &x) in lanes.iter_mut().zip(chunk) {
-            *lane += x * 0.0;
-        }
-    }
-    let rest: f64 = chunks.remainder().iter().map(|&x| x * 0.0).sum();
-    lanes.iter().sum::<f64>() + rest == 0.0
 }
 
 /// The passage time of one path under `rule`, from its observations (`points x s`).
@@ -593,42 +482,6 @@ fn first_run(mut conditions: impl Iterator<Item = bool>, hold: Hold) -> Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cell_update_is_the_same_with_and_without_avx2() {
-        // NaN, infinities, signed zeros and ties with the running extremes, in
-        // every lane position and in the scalar remainder.
-        let special = [
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            0.0,
-            -0.0,
-            1.5,
-            -2.5,
-        ];
-        let xs: Vec<f64> = (0..23).map(|i| special[i % special.len()]).collect();
-        let shift: Vec<f64> = (0..23).map(|i| 0.25 * i as f64 - 1.0).collect();
-        let start = || {
-            let mut cells = CellSums::new(23);
-            cells.sum.fill(0.5);
-            for i in 0..23 {
-                cells.min[i] = [f64::INFINITY, 0.0, -0.0, 1.5][i % 4];
-                cells.max[i] = [f64::NEG_INFINITY, -0.0, 0.0, -2.5][i % 4];
-            }
-            cells
-        };
-        let (mut vectorised, mut portable) = (start(), start());
-        for _ in 0..3 {
-            vectorised.add_all(&xs, &shift);
-            portable.add_from(0, &xs, &shift);
-        }
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&vectorised.sum), bits(&portable.sum));
-        assert_eq!(bits(&vectorised.sum_sq), bits(&portable.sum_sq));
-        assert_eq!(bits(&vectorised.min), bits(&portable.min));
-        assert_eq!(bits(&vectorised.max), bits(&portable.max));
-    }
 
     /// Values around the barriers used below, NaN and infinities, at every offset
     /// within and across the groups of eight and in the remainder.

@@ -2,6 +2,7 @@
 //! parallel [`Simulation`] runner with its mergeable accumulators, and first-passage
 //! detection.
 
+mod cell_sums;
 mod collector;
 mod first_passage;
 mod grid;

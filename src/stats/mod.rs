@@ -9,4 +9,5 @@ mod sketch;
 pub use exact_sum::ExactSum;
 pub use interval::{Interval, mean_interval, two_sided_z, wilson};
 pub use moments::{BlockSums, Moments};
+pub(crate) use sketch::{KEY_SHIFT, extend_lanes};
 pub use sketch::{QuantileSketch, RELATIVE_ACCURACY, SUB_BUCKET_BITS};
