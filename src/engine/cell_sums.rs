@@ -194,9 +194,13 @@ impl CellSums {
         let shift = lanes(shift);
         let (mut sum, mut sum_sq) = (lanes(&self.sum), lanes(&self.sum_sq));
         let (mut min, mut max) = (lanes(&self.min), lanes(&self.max));
-        let columns = &block.rows[first..];
-        extend_lanes(sketches, block.count, |path| {
+        let (columns, mut path) = (&block.rows[first..], 0);
+        extend_lanes(sketches, || {
+            if path == block.count {
+                return None;
+            }
             let x: [f64; L] = columns[path * block.row..][..L].try_into().unwrap();
+            path += 1;
             for l in 0..L {
                 add_value(
                     (&mut sum[l], &mut sum_sq[l]),
@@ -205,7 +209,7 @@ impl CellSums {
                     shift[l],
                 );
             }
-            x
+            Some(x)
         });
         for (cells, lanes) in [
             (&mut self.sum, sum),

@@ -82,11 +82,11 @@ impl<M: Model> RunContext<'_, M> {
         scalars.fill(f64::NAN);
         let streams = PathStreams::new(self.seed, path as u64);
         let (first, rest) = obs.split_at_mut(s);
-        let mut state = self.model.init(self.plan, &streams, first);
-        for (i, current) in rest.chunks_exact_mut(s).enumerate() {
-            self.model.step(self.plan, &mut state, i + 1, current);
+        let mut state = Some(self.model.init(self.plan, &streams, first));
+        run_steps(self.model, self.plan, &mut state, rest, s);
+        if let Some(state) = &state {
+            self.model.finish(self.plan, state, scalars);
         }
-        self.model.finish(self.plan, &state, scalars);
         for &j in &self.exponentiated {
             if s == 1 {
                 math::exp_in_place(obs);
@@ -117,6 +117,38 @@ impl<M: Model> RunContext<'_, M> {
         let i = scalars.iter().position(|&x| !admissible(x))?;
         Some(((self.grid.points(), i), scalars[i]))
     }
+}
+
+/// Steps the path state in `slot` through the points after the first, writing
+/// each point's `s` observations into `rest`. Its shape is for the compiler
+/// (callgrind on W at 20,000 paths: 120.1M instructions before, 110.7M after):
+/// - not inlined, so that `model` and `plan` arrive as parameters, which nothing
+///   in the loop can write, not even the rare call to the normal sampler's
+///   rejection steps: their fields are loaded once per path, not once per step;
+/// - the state is moved into a local, which stays in registers: passed by
+///   reference, or returned by value, it was stored to memory on every step;
+/// - one series, the common case, gets a loop whose chunk length is known.
+#[inline(never)]
+fn run_steps<M: Model>(
+    model: &M,
+    plan: &M::Plan,
+    slot: &mut Option<M::State>,
+    rest: &mut [f64],
+    s: usize,
+) {
+    let Some(mut state) = slot.take() else {
+        return;
+    };
+    if s == 1 {
+        for (i, current) in rest.iter_mut().enumerate() {
+            model.step(plan, &mut state, i + 1, std::slice::from_mut(current));
+        }
+    } else {
+        for (i, current) in rest.chunks_exact_mut(s).enumerate() {
+            model.step(plan, &mut state, i + 1, current);
+        }
+    }
+    *slot = Some(state);
 }
 
 /// Where one block writes its per-path outputs.
