@@ -151,7 +151,7 @@ impl CellSums {
         let mut counted = 0;
         let mut path = 0;
         while path < count {
-            let mut buckets = avx2::Buckets::of(sketches);
+            let mut buckets = unsafe { avx2::Buckets::of(sketches) };
             let mut missed = None;
             while path < count {
                 let x = unsafe { avx2::load(rows, path * row + first) };
@@ -348,14 +348,15 @@ mod avx2 {
 
     impl<'a> Buckets<'a> {
         /// The windows of `sketches`.
+        ///
+        /// # Safety
+        /// AVX2.
         #[inline(always)]
-        pub fn of(sketches: &'a mut [QuantileSketch; COLUMN_LANES]) -> Self {
+        pub unsafe fn of(sketches: &'a mut [QuantileSketch; COLUMN_LANES]) -> Self {
             let windows = sketches.each_mut().map(|s| s.positive_window());
             let first = windows.each_ref().map(|w| i64::from(w.0));
             // Below 2^31: a window never exceeds the key range.
             let len = windows.each_ref().map(|w| w.1.len() as i64);
-            // SAFETY: `_mm256_setr_epi64x` only needs AVX, implied by AVX2 in
-            // every caller.
             let (first, len) = unsafe {
                 (
                     _mm256_setr_epi64x(first[0], first[1], first[2], first[3]),
