@@ -37,6 +37,7 @@ pub mod analysis;
 pub mod cloud;
 pub mod engine;
 pub mod error;
+pub mod inputs;
 pub mod math;
 pub mod process;
 pub mod report;

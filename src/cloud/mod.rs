@@ -8,14 +8,14 @@
 
 mod load;
 mod model;
-mod param;
 mod quarter;
 mod scenario;
 pub mod series;
 
+/// The parameter types of scenarios, defined in [`crate::inputs`].
+pub use crate::inputs::{Domain, Param};
 pub use load::{PRESETS, Preset};
 pub use model::{CloudModel, CloudPath, CloudPlan};
-pub use param::{Domain, Param};
 pub use quarter::Quarter;
 pub use scenario::{
     Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial,

@@ -3,9 +3,10 @@
 //! section by section.
 
 use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
-use super::{Param, series};
+use super::series;
 use crate::engine::{Grid, Model, PathRng, PathStreams};
 use crate::error::{Error, Result};
+use crate::inputs::Param;
 use crate::math;
 use crate::process::{
     CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,

@@ -5,8 +5,9 @@
 //! RMB bn of quarterly revenue at the starting price (so the price index starts at
 //! 1). The equations these parameters enter are in `docs/model.md`.
 
-use super::{Domain, Param, Quarter};
+use super::Quarter;
 use crate::error::{Error, Result};
+use crate::inputs::{Domain, Param};
 use crate::process::{CorrelatedNormals, JumpSize, MarkovRegime, Schedule};
 use serde::{Deserialize, Serialize};
 

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use outpace::cloud::{Domain, Param};
 use outpace::engine::{Component, PathStreams};
+use outpace::inputs::{Domain, Param};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,11 @@
+//! Model inputs that may be uncertain: numeric parameters fixed or drawn from a
+//! law ([`Param`]), and the domains they must lie in ([`Domain`]).
+//!
+//! Nothing here knows a particular model: the cloud model's scenarios use these
+//! types, and so can any model of a user's own.
+
+mod domain;
+mod param;
+
+pub use domain::Domain;
+pub use param::Param;
