@@ -4,7 +4,7 @@
 //! * [`json`] holds the serde types of `summary.json` and `comparison.json`;
 //! * [`csv`] writes tidy tables of the fan charts, break-even curves and paired
 //!   differences;
-//! * [`svg`] draws charts (feature `svg`, on by default);
+//! * `svg` draws charts (feature `svg`, on by default);
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;

@@ -470,7 +470,7 @@ fn one_line(message: &str) -> String {
 mod tests {
     use super::*;
 
-    const BASE: &str = include_str!("../../../scenarios/alibaba.toml");
+    const BASE: &str = include_str!("../../scenarios/alibaba.toml");
 
     fn toml_problems(text: &str) -> Vec<Problem> {
         load(text, Format::Toml).unwrap_err()

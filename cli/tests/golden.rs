@@ -10,6 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The repository's root, where `scenarios/` lives: commands run there.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// Paths of every pinned run: small, so the test is quick, yet every number of
 /// the report depends on many paths.
 const PATHS: &str = "2000";
@@ -28,7 +33,7 @@ fn blessing() -> bool {
 fn outpace(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_outpace"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .expect("the binary runs");
     assert!(

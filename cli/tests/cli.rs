@@ -11,13 +11,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The repository's root, where `scenarios/` lives: commands run there.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// Paths of every run: small, to keep the suite fast.
 const PATHS: usize = 2_000;
 
 fn outpace(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_outpace"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .expect("the binary runs")
 }
@@ -237,9 +242,7 @@ fn json_format_prints_the_summary() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let summary: Summary = serde_json::from_str(&stdout(&output)).expect("valid JSON summary");
-    let scenario =
-        Scenario::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/price_war.toml"))
-            .unwrap();
+    let scenario = Scenario::from_path(root().join("scenarios/price_war.toml")).unwrap();
     assert_eq!(summary, Summary::from_study(&study(&scenario, 2026)));
     assert_eq!(summary.name(), "price_war");
 }
