@@ -19,7 +19,8 @@ use outpace::cloud::series::{
     SPENDING_GROWTH,
 };
 use outpace::engine::{
-    Component, Grid, Model, Outcome, PassageTimes, PathRng, PathStreams, Selection, Simulation,
+    Component, Grid, Model, Names, Outcome, PassageTimes, PathRng, PathStreams, Selection,
+    Simulation,
 };
 use outpace::stats::two_sided_z;
 use outpace::{Error, Result};
@@ -44,8 +45,8 @@ where
     type Plan = ();
     type State = S;
 
-    fn series(&self) -> &[&'static str] {
-        self.names
+    fn series(&self) -> Names<'_> {
+        Names::new(self.names)
     }
 
     fn plan(&self, _grid: &Grid) -> Result<()> {

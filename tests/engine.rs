@@ -3,8 +3,8 @@
 
 use ndarray::ArrayView2;
 use outpace::engine::{
-    Barrier, Component, FirstPassage, Grid, Model, Outcome, PathRng, PathStreams, ProcessModel,
-    RunControl, Selection, Simulation,
+    Barrier, Component, FirstPassage, Grid, Model, Names, Outcome, PathRng, PathStreams,
+    ProcessModel, RunControl, Selection, Simulation,
 };
 use outpace::process::{Gbm, GbmStep, LogReturn, Process, Transition};
 use outpace::stats::RELATIVE_ACCURACY;
@@ -57,11 +57,11 @@ impl Model for Pair {
     type Plan = PairPlan;
     type State = PairState;
 
-    fn series(&self) -> &[&'static str] {
+    fn series(&self) -> Names<'_> {
         if self.third.is_some() {
-            &["a", "b", "gap", "c"]
+            Names::new(&["a", "b", "gap", "c"])
         } else {
-            &["a", "b", "gap"]
+            Names::new(&["a", "b", "gap"])
         }
     }
 
@@ -352,8 +352,8 @@ impl Model for Faulty {
     type Plan = ();
     type State = u64;
 
-    fn series(&self) -> &[&'static str] {
-        &["ok", "bad"]
+    fn series(&self) -> Names<'_> {
+        Names::new(&["ok", "bad"])
     }
 
     fn plan(&self, _grid: &Grid) -> Result<()> {
@@ -494,12 +494,12 @@ impl Model for TwoViews {
     type Plan = GbmStep;
     type State = (LogReturn, PathRng);
 
-    fn series(&self) -> &[&'static str] {
-        &["from_log", "level"]
+    fn series(&self) -> Names<'_> {
+        Names::new(&["from_log", "level"])
     }
 
-    fn exponentiated(&self) -> &[&'static str] {
-        self.exponentiated
+    fn exponentiated(&self) -> Names<'_> {
+        Names::new(self.exponentiated)
     }
 
     fn plan(&self, grid: &Grid) -> Result<GbmStep> {

@@ -4,7 +4,7 @@
 
 use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
 use super::series;
-use crate::engine::{Grid, Model, PathRng, PathStreams};
+use crate::engine::{Grid, Model, Names, PathRng, PathStreams};
 use crate::error::{Error, Result};
 use crate::inputs::Param;
 use crate::math;
@@ -285,12 +285,12 @@ impl Model for CloudModel {
     type Plan = CloudPlan;
     type State = CloudPath;
 
-    fn series(&self) -> &[&'static str] {
-        &series::ALL
+    fn series(&self) -> Names<'_> {
+        Names::new(&series::ALL)
     }
 
-    fn scalars(&self) -> &[&'static str] {
-        &[series::NPV]
+    fn scalars(&self) -> Names<'_> {
+        Names::new(&[series::NPV])
     }
 
     fn plan(&self, grid: &Grid) -> Result<CloudPlan> {

@@ -14,7 +14,7 @@
 //! the collectors gives the same bits.
 
 use super::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
-use super::first_passage::{ResolvedBarrier, ResolvedPassage};
+use super::first_passage::{PassageKind, ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
 use super::{Grid, Hold, PassageTracker, PathStreams};
@@ -181,6 +181,8 @@ pub(crate) struct Collector {
     pub scalar_moments: Vec<Moments>,
     pub scalar_sketches: Vec<QuantileSketch>,
     scalars: Vec<f64>,
+    /// Where conditions of passage rules are evaluated, sized for the largest.
+    scratch: Vec<f64>,
     /// Smallest path index that produced a non-finite value.
     pub first_bad_path: Option<usize>,
     /// Whether some block was skipped because the run was cancelled.
@@ -207,6 +209,14 @@ impl Collector {
             scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
             scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
             scalars: vec![0.0; ctx.scalars],
+            scratch: vec![
+                0.0;
+                ctx.passages
+                    .iter()
+                    .map(|p| p.scratch_len(ctx.grid.points()))
+                    .max()
+                    .unwrap_or(0)
+            ],
             first_bad_path: None,
             cancelled: false,
         }
@@ -310,7 +320,8 @@ impl Collector {
         let finite = self.fold_statistics(ctx, obs);
         let (s, points) = (ctx.series, ctx.grid.points());
         for (rule, times) in ctx.passages.iter().zip(out.times.iter_mut()) {
-            times[local] = passage_time(rule, obs, s).map_or(CENSORED, |t| t as u32);
+            times[local] =
+                passage_time(rule, obs, s, &mut self.scratch).map_or(CENSORED, |t| t as u32);
         }
         for (&j, row) in ctx.recorded.iter().zip(out.paths.iter_mut()) {
             let row = &mut row[local * points..(local + 1) * points];
@@ -409,19 +420,44 @@ fn admissible(x: f64) -> bool {
     x.abs() < MAX_MAGNITUDE
 }
 
-/// The passage time of one path under `rule`, from its observations (`points x s`).
-fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> {
-    if let (1, ResolvedBarrier::Level(b), Hold::Steps(1)) = (s, rule.barrier, rule.hold) {
+/// The passage time of one path under `rule`, from its observations
+/// (`points x s`); `scratch` holds at least `rule.scratch_len(points)` values.
+fn passage_time(
+    rule: &ResolvedPassage,
+    obs: &[f64],
+    s: usize,
+    scratch: &mut [f64],
+) -> Option<usize> {
+    let (series, above, barrier) = match &rule.kind {
+        PassageKind::Barrier {
+            series,
+            above,
+            barrier,
+        } => (*series, *above, *barrier),
+        PassageKind::Program(program) => {
+            let points = obs.len() / s;
+            let len = points.saturating_sub(rule.start);
+            program.evaluate(obs, s, rule.start, scratch);
+            let conditions = (0..len).map(|j| program.holds(scratch, len, j));
+            let first = if rule.crossing {
+                first_crossing(conditions, rule.hold)
+            } else {
+                first_run(conditions.map(|c| c == Some(true)), rule.hold)
+            };
+            return first.map(|k| k + rule.start);
+        }
+    };
+    if let (1, ResolvedBarrier::Level(b), Hold::Steps(1)) = (s, barrier, rule.hold) {
         let path = &obs[rule.start.min(obs.len())..];
-        let first = if rule.above {
+        let first = if above {
             first_at_or_above(path, b)
         } else {
             first_at_or_below(path, b)
         };
         return first.map(|k| k + rule.start);
     }
-    let points = (rule.start..obs.len() / s).map(|k| (k, obs[k * s + rule.series]));
-    let first = match (rule.barrier, rule.above) {
+    let points = (rule.start..obs.len() / s).map(|k| (k, obs[k * s + series]));
+    let first = match (barrier, above) {
         (ResolvedBarrier::Level(b), true) => first_run(points.map(|(_, x)| x >= b), rule.hold),
         (ResolvedBarrier::Level(b), false) => first_run(points.map(|(_, x)| x <= b), rule.hold),
         (ResolvedBarrier::Series(j), true) => {
@@ -432,6 +468,32 @@ fn passage_time(rule: &ResolvedPassage, obs: &[f64], s: usize) -> Option<usize> 
         }
     };
     first.map(|k| k + rule.start)
+}
+
+/// The first passage that follows a point at which the condition is defined and
+/// false (see [`FirstPassage::crossing`](super::FirstPassage::crossing)): a run of
+/// true conditions counts only if the point before it is a defined false.
+fn first_crossing(conditions: impl Iterator<Item = Option<bool>>, hold: Hold) -> Option<usize> {
+    let mut previous = None;
+    // The current qualifying run: its first point and length.
+    let mut run: Option<(usize, usize)> = None;
+    for (k, condition) in conditions.enumerate() {
+        run = match (condition, run) {
+            (Some(true), Some((first, length))) => Some((first, length + 1)),
+            (Some(true), None) if previous == Some(false) => Some((k, 1)),
+            _ => None,
+        };
+        if let (Hold::Steps(h), Some((first, length))) = (hold, run)
+            && length >= h
+        {
+            return Some(first);
+        }
+        previous = condition;
+    }
+    match hold {
+        Hold::ToHorizon => run.map(|(first, _)| first),
+        Hold::Steps(_) => None,
+    }
 }
 
 /// The first index whose value is at least `b`.

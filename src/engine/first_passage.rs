@@ -1,5 +1,6 @@
 //! First-passage detection: the first step at which one series reaches another
 
+use super::condition::{Compare, Condition, Program};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -33,41 +34,66 @@ pub enum Hold {
     ToHorizon,
 }
 
-/// A first-passage rule in terms of series names.
+/// A first-passage rule in terms of series names: the first point at which a
+/// condition holds, optionally for several consecutive points.
 ///
-/// series or a level, optionally held for several consecutive steps.
-///
-/// A [`FirstPassage`] is a rule stated with series names; the engine resolves it
-/// against the model and runs one [`PassageTracker`] per path, which costs a
-/// comparison per step and keeps one `u32` per path. The tracker is usable on its
-/// own for any sequence of conditions.
+/// The condition is either a comparison of one series with a level or another
+/// series ([`above`](FirstPassage::above), [`below`](FirstPassage::below)), which
+/// the engine tests in a vectorised scan, or any [`Condition`]
+/// ([`when`](FirstPassage::when)), which it evaluates from the path's
+/// observations. The engine resolves the rule against the model and keeps one
+/// `u32` per path. [`PassageTracker`] applies the holding rule to any sequence of
+/// conditions on its own.
 ///
 /// # Definition
 /// Let `C_k` be the condition at point `k = 0..=steps` (for example
-/// `revenue_k >= spending_k`). With `hold = h >= 1`, the passage time is the
-/// smallest `k` such that `C_k, C_{k+1}, ..., C_{k+h-1}` all hold, with
-/// `k + h - 1 <= steps`. With [`Hold::ToHorizon`] it is the smallest `k` such that
-/// `C_j` holds for every `j` from `k` to `steps` ("from which on" it holds). With
-/// [`starting_at`](FirstPassage::starting_at)`(s)`, only `k >= s` count (points
-/// before `s` are ignored, as if the condition failed there). If no such `k` exists
+/// `revenue_k >= spending_k`); a [`Condition`] may also be *undefined* at a point
+/// (a window reaching before the first point), which counts as not holding. With
+/// `hold = h >= 1`, the passage time is the smallest `k` such that
+/// `C_k, C_{k+1}, ..., C_{k+h-1}` all hold, with `k + h - 1 <= steps`. With
+/// [`Hold::ToHorizon`] it is the smallest `k` such that `C_j` holds for every `j`
+/// from `k` to `steps` ("from which on" it holds). With
+/// [`starting_at`](FirstPassage::starting_at)`(s)`, only `k >= s` count, and a
+/// [`Condition`]'s functions see only the points `s..=steps`. With
+/// [`crossing`](FirstPassage::crossing), `k` must also follow a point at which the
+/// condition is defined and false (`C_{k-1}` false, `k - 1 >= s`): the condition
+/// becomes true by crossing, not by holding from the start. If no such `k` exists
 /// within the horizon the path is **censored**: reported as not crossed, never as
 /// the horizon.
 ///
 /// ```
-/// use outpace::engine::{Barrier, FirstPassage};
+/// use outpace::engine::{Barrier, Condition, FirstPassage};
 /// // Revenue at or above spending for four quarters running.
 /// let rule = FirstPassage::above("revenue", Barrier::Series("spending".into())).hold(4);
 /// // A price falling to a floor.
 /// let floor = FirstPassage::below("price", Barrier::Level(0.5));
-/// # let _ = (rule, floor);
+/// // Revenue growth overtaking spending growth from below.
+/// let growth: Condition = "growth(revenue, 4) >= growth(spending, 4)".parse()?;
+/// let overtakes = FirstPassage::when(growth).starting_at(1).crossing();
+/// # let _ = (rule, floor, overtakes);
+/// # Ok::<(), outpace::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstPassage {
-    series: String,
-    direction: Direction,
-    barrier: Barrier,
+    test: Test,
     hold: Hold,
     start: usize,
+    #[serde(default)]
+    crossing: bool,
+}
+
+/// What a rule tests at each point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Test {
+    /// `series >= barrier` (above) or `series <= barrier` (below).
+    Barrier {
+        series: String,
+        direction: Direction,
+        barrier: Barrier,
+    },
+    /// Any condition.
+    Condition(Condition),
 }
 
 impl FirstPassage {
@@ -83,12 +109,27 @@ impl FirstPassage {
 
     /// A rule with an explicit direction, held for one point.
     pub fn new(series: impl Into<String>, direction: Direction, barrier: Barrier) -> Self {
-        FirstPassage {
+        Self::with_test(Test::Barrier {
             series: series.into(),
             direction,
             barrier,
+        })
+    }
+
+    /// The first point at which `condition` holds. A condition that is a single
+    /// `>=` or `<=` comparison of a series with a number or a series gives the
+    /// same passage times as [`above`](FirstPassage::above) or
+    /// [`below`](FirstPassage::below).
+    pub fn when(condition: Condition) -> Self {
+        Self::with_test(Test::Condition(condition))
+    }
+
+    fn with_test(test: Test) -> Self {
+        FirstPassage {
+            test,
             hold: Hold::Steps(1),
             start: 0,
+            crossing: false,
         }
     }
 
@@ -116,6 +157,15 @@ impl FirstPassage {
         self
     }
 
+    /// Counts a passage only where the condition crosses from false to true: the
+    /// point before the passage must be one at which the condition is defined and
+    /// false.
+    #[must_use]
+    pub fn crossing(mut self) -> Self {
+        self.crossing = true;
+        self
+    }
+
     /// The holding requirement.
     pub fn holding(&self) -> Hold {
         self.hold
@@ -126,27 +176,108 @@ impl FirstPassage {
         self.start
     }
 
+    /// Whether only crossings from false to true count.
+    pub fn is_crossing(&self) -> bool {
+        self.crossing
+    }
+
+    /// The names of the series the rule reads, sorted, each once.
+    pub fn series(&self) -> Vec<&str> {
+        match &self.test {
+            Test::Barrier {
+                series, barrier, ..
+            } => {
+                let mut names = vec![series.as_str()];
+                if let Barrier::Series(other) = barrier {
+                    names.push(other);
+                }
+                names.sort_unstable();
+                names.dedup();
+                names
+            }
+            Test::Condition(condition) => condition.series(),
+        }
+    }
+
     /// Resolves names to series indices of a model that emits `names`.
     pub(crate) fn resolve(&self, names: &[&str]) -> Result<ResolvedPassage> {
         if let Hold::Steps(0) = self.hold {
             return Err(Error::invalid("hold", 0, "must be >= 1 step"));
         }
-        if let Barrier::Level(level) = self.barrier {
-            crate::error::check::finite("barrier", level)?;
-        }
-        let series = index_of(names, &self.series)?;
-        let barrier = match &self.barrier {
-            Barrier::Level(level) => ResolvedBarrier::Level(*level),
-            Barrier::Series(name) => ResolvedBarrier::Series(index_of(names, name)?),
+        let kind = match (&self.test, self.crossing) {
+            (Test::Barrier { .. }, false) => self.resolve_barrier(names)?,
+            (Test::Condition(condition), false) => match condition.as_barrier() {
+                Some((series, Compare::AtLeast, rhs)) => resolve_barrier(names, series, true, rhs)?,
+                Some((series, Compare::AtMost, rhs)) => resolve_barrier(names, series, false, rhs)?,
+                _ => PassageKind::Program(condition.compile(names)?),
+            },
+            (test, true) => PassageKind::Program(test_condition(test)?.compile(names)?),
         };
         Ok(ResolvedPassage {
-            series,
-            above: self.direction == Direction::Above,
-            barrier,
+            kind,
             hold: self.hold,
             start: self.start,
+            crossing: self.crossing,
         })
     }
+
+    fn resolve_barrier(&self, names: &[&str]) -> Result<PassageKind> {
+        let Test::Barrier {
+            series,
+            direction,
+            barrier,
+        } = &self.test
+        else {
+            unreachable!("called on barrier tests only")
+        };
+        let rhs = match barrier {
+            Barrier::Level(level) => Ok(*level),
+            Barrier::Series(name) => Err(name.as_str()),
+        };
+        resolve_barrier(names, series, *direction == Direction::Above, rhs)
+    }
+}
+
+/// A barrier test as a condition, for the evaluated path.
+fn test_condition(test: &Test) -> Result<Condition> {
+    match test {
+        Test::Condition(condition) => Ok(condition.clone()),
+        Test::Barrier {
+            series,
+            direction,
+            barrier,
+        } => {
+            let op = match direction {
+                Direction::Above => ">=",
+                Direction::Below => "<=",
+            };
+            let rhs = match barrier {
+                Barrier::Level(level) => {
+                    crate::error::check::finite("barrier", *level)?;
+                    format!("{level:e}")
+                }
+                Barrier::Series(name) => name.clone(),
+            };
+            Condition::parse(&format!("{series} {op} {rhs}"))
+        }
+    }
+}
+
+fn resolve_barrier(
+    names: &[&str],
+    series: &str,
+    above: bool,
+    rhs: std::result::Result<f64, &str>,
+) -> Result<PassageKind> {
+    let barrier = match rhs {
+        Ok(level) => ResolvedBarrier::Level(crate::error::check::finite("barrier", level)?),
+        Err(name) => ResolvedBarrier::Series(index_of(names, name)?),
+    };
+    Ok(PassageKind::Barrier {
+        series: index_of(names, series)?,
+        above,
+        barrier,
+    })
 }
 
 /// Index of `name` in `names`, or [`Error::UnknownSeries`].
@@ -166,14 +297,36 @@ pub(crate) enum ResolvedBarrier {
     Series(usize),
 }
 
+/// How a resolved rule tests a point.
+#[derive(Debug, Clone)]
+pub(crate) enum PassageKind {
+    /// `x >= b` (`above`) or `x <= b` on one series.
+    Barrier {
+        series: usize,
+        above: bool,
+        barrier: ResolvedBarrier,
+    },
+    /// A compiled condition.
+    Program(Program),
+}
+
 /// A rule bound to series indices.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct ResolvedPassage {
-    pub(crate) series: usize,
-    pub(crate) above: bool,
-    pub(crate) barrier: ResolvedBarrier,
+    pub(crate) kind: PassageKind,
     pub(crate) hold: Hold,
     pub(crate) start: usize,
+    pub(crate) crossing: bool,
+}
+
+impl ResolvedPassage {
+    /// Scratch values the rule needs to evaluate a path of `points` points.
+    pub(crate) fn scratch_len(&self, points: usize) -> usize {
+        match &self.kind {
+            PassageKind::Barrier { .. } => 0,
+            PassageKind::Program(program) => program.scratch_len(points),
+        }
+    }
 }
 
 /// Tracks one path's passage time from a sequence of per-point conditions.
@@ -313,8 +466,27 @@ mod tests {
         let ok = FirstPassage::below("revenue", Barrier::Series("spending".into()))
             .resolve(&names)
             .unwrap();
-        assert_eq!(ok.series, 0);
-        assert!(!ok.above);
-        assert!(matches!(ok.barrier, ResolvedBarrier::Series(1)));
+        assert!(matches!(
+            ok.kind,
+            PassageKind::Barrier {
+                series: 0,
+                above: false,
+                barrier: ResolvedBarrier::Series(1)
+            }
+        ));
+        let when = |text: &str| FirstPassage::when(text.parse().unwrap()).resolve(&names);
+        assert!(matches!(
+            when("revenue >= 0").unwrap().kind,
+            PassageKind::Barrier {
+                series: 0,
+                above: true,
+                barrier: ResolvedBarrier::Level(_)
+            }
+        ));
+        assert!(matches!(
+            when("revenue > 0").unwrap().kind,
+            PassageKind::Program(_)
+        ));
+        assert!(when("profit >= 0").is_err());
     }
 }

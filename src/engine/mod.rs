@@ -4,6 +4,7 @@
 
 mod cell_sums;
 mod collector;
+mod condition;
 mod first_passage;
 mod grid;
 mod model;
@@ -13,9 +14,10 @@ mod simulation;
 mod streams;
 
 pub use collector::BLOCK_PATHS;
+pub use condition::{Condition, MAX_WINDOW};
 pub use first_passage::{Barrier, Direction, FirstPassage, Hold, PassageTracker};
 pub use grid::Grid;
-pub use model::Model;
+pub use model::{Model, Names};
 pub use outcome::{
     Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, ScalarSummary, SeriesSummary,
     StepStats,

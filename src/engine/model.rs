@@ -23,7 +23,7 @@ use crate::error::Result;
 /// lock.
 ///
 /// ```
-/// use outpace::engine::{Component, Grid, Model, PathRng, PathStreams, Simulation};
+/// use outpace::engine::{Component, Grid, Model, Names, PathRng, PathStreams, Simulation};
 /// use outpace::process::{Gbm, LogReturn, GbmStep, Process, Transition};
 ///
 /// /// Revenue follows a GBM; spending grows at a fixed rate.
@@ -49,8 +49,8 @@ use crate::error::Result;
 ///     type Plan = ToyPlan;
 ///     type State = ToyState;
 ///
-///     fn series(&self) -> &[&'static str] {
-///         &["revenue", "spending"]
+///     fn series(&self) -> Names<'_> {
+///         Names::new(&["revenue", "spending"])
 ///     }
 ///
 ///     fn plan(&self, grid: &Grid) -> outpace::Result<ToyPlan> {
@@ -88,7 +88,7 @@ pub trait Model: Sync {
 
     /// Names of the observations, in the order [`init`](Model::init) and
     /// [`step`](Model::step) write them. Must be non-empty and unique.
-    fn series(&self) -> &[&'static str];
+    fn series(&self) -> Names<'_>;
 
     /// Precomputes what depends on the grid.
     ///
@@ -115,19 +115,145 @@ pub trait Model: Sync {
     /// all see the level. A level kept on the log scale, such as a GBM's, then costs
     /// one vectorised exponential per point instead of a call to libm inside the step
     /// loop. None by default; each name must be one of [`series`](Model::series).
-    fn exponentiated(&self) -> &[&'static str] {
-        &[]
+    fn exponentiated(&self) -> Names<'_> {
+        Names::EMPTY
     }
 
     /// Names of per-path scalar outcomes (a terminal value, an NPV, ...) that
     /// [`finish`](Model::finish) computes once per path. None by default.
-    fn scalars(&self) -> &[&'static str] {
-        &[]
+    fn scalars(&self) -> Names<'_> {
+        Names::EMPTY
     }
 
     /// Writes the per-path scalar outcomes after the last step (one value per name
     /// in [`scalars`](Model::scalars)).
     fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {
         let _ = (plan, state, scalars);
+    }
+}
+
+/// A model behind a reference simulates exactly as the model itself, so a
+/// [`Simulation`](super::Simulation) can borrow a model that is also used
+/// elsewhere (a study runs the same model for several analyses).
+impl<M: Model + ?Sized> Model for &M {
+    type Plan = M::Plan;
+    type State = M::State;
+
+    fn series(&self) -> Names<'_> {
+        (**self).series()
+    }
+
+    fn plan(&self, grid: &Grid) -> Result<Self::Plan> {
+        (**self).plan(grid)
+    }
+
+    #[inline]
+    fn init(&self, plan: &Self::Plan, streams: &PathStreams, obs: &mut [f64]) -> Self::State {
+        (**self).init(plan, streams, obs)
+    }
+
+    #[inline]
+    fn step(&self, plan: &Self::Plan, state: &mut Self::State, k: usize, obs: &mut [f64]) {
+        (**self).step(plan, state, k, obs);
+    }
+
+    fn exponentiated(&self) -> Names<'_> {
+        (**self).exponentiated()
+    }
+
+    fn scalars(&self) -> Names<'_> {
+        (**self).scalars()
+    }
+
+    fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {
+        (**self).finish(plan, state, scalars);
+    }
+}
+
+/// The names of a model's series or scalar outcomes, in order: borrowed strings
+/// (the usual case, `Names::new(&["revenue", "spending"])`) or strings a model
+/// built at run time and owns (`Names::from(&self.names)` for a `Vec<String>`).
+///
+/// ```
+/// use outpace::engine::Names;
+/// let fixed = Names::new(&["revenue", "spending"]);
+/// let built: Vec<String> = (1..=3).map(|i| format!("region_{i}")).collect();
+/// let owned = Names::from(&built);
+/// assert_eq!(fixed.get(1), Some("spending"));
+/// assert_eq!(owned.iter().collect::<Vec<_>>(), ["region_1", "region_2", "region_3"]);
+/// assert!(Names::EMPTY.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a>(NameList<'a>);
+
+#[derive(Debug, Clone, Copy)]
+enum NameList<'a> {
+    Borrowed(&'a [&'a str]),
+    Owned(&'a [String]),
+}
+
+impl<'a> Names<'a> {
+    /// No names.
+    pub const EMPTY: Names<'static> = Names(NameList::Borrowed(&[]));
+
+    /// Borrowed names.
+    pub const fn new(names: &'a [&'a str]) -> Self {
+        Names(NameList::Borrowed(names))
+    }
+
+    /// Number of names.
+    pub fn len(&self) -> usize {
+        match self.0 {
+            NameList::Borrowed(names) => names.len(),
+            NameList::Owned(names) => names.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th name.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        match self.0 {
+            NameList::Borrowed(names) => names.get(i).copied(),
+            NameList::Owned(names) => names.get(i).map(String::as_str),
+        }
+    }
+
+    /// The names in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let this = *self;
+        (0..this.len()).map(move |i| this.get(i).expect("index below len"))
+    }
+
+    /// The names in order, as a vector of borrowed strings.
+    pub fn to_vec(&self) -> Vec<&'a str> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> From<&'a [&'a str]> for Names<'a> {
+    fn from(names: &'a [&'a str]) -> Self {
+        Names::new(names)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [&'a str; N]> for Names<'a> {
+    fn from(names: &'a [&'a str; N]) -> Self {
+        Names::new(names)
+    }
+}
+
+impl<'a> From<&'a [String]> for Names<'a> {
+    fn from(names: &'a [String]) -> Self {
+        Names(NameList::Owned(names))
+    }
+}
+
+impl<'a> From<&'a Vec<String>> for Names<'a> {
+    fn from(names: &'a Vec<String>) -> Self {
+        Names(NameList::Owned(names))
     }
 }

@@ -1,6 +1,6 @@
 //! A single process as a one-series [`Model`].
 
-use super::{Component, Grid, Model, PathRng, PathStreams};
+use super::{Component, Grid, Model, Names, PathRng, PathStreams};
 use crate::error::Result;
 use crate::process::{Process, Transition};
 
@@ -43,18 +43,18 @@ use crate::process::{Process, Transition};
 /// ```
 #[derive(Debug, Clone)]
 pub struct ProcessModel<P> {
-    name: [&'static str; 1],
+    name: [String; 1],
     process: P,
     component: Component,
     log_scale: bool,
-    terminal: Option<[&'static str; 1]>,
+    terminal: Option<[String; 1]>,
 }
 
 impl<P: Process> ProcessModel<P> {
     /// `process` observed as series `name`.
-    pub fn new(name: &'static str, process: P) -> Self {
+    pub fn new(name: impl Into<String>, process: P) -> Self {
         ProcessModel {
-            name: [name],
+            name: [name.into()],
             process,
             component: Component::new(0),
             log_scale: false,
@@ -78,8 +78,8 @@ impl<P: Process> ProcessModel<P> {
 
     /// Adds the value at the horizon as the per-path scalar outcome `name`.
     #[must_use]
-    pub fn terminal_value(mut self, name: &'static str) -> Self {
-        self.terminal = Some([name]);
+    pub fn terminal_value(mut self, name: impl Into<String>) -> Self {
+        self.terminal = Some([name.into()]);
         self
     }
 
@@ -118,20 +118,22 @@ where
     type Plan = P::Transition;
     type State = ProcessPath<P::State>;
 
-    fn series(&self) -> &[&'static str] {
-        &self.name
+    fn series(&self) -> Names<'_> {
+        Names::from(&self.name[..])
     }
 
-    fn exponentiated(&self) -> &[&'static str] {
+    fn exponentiated(&self) -> Names<'_> {
         if P::LOG_STATE && !self.log_scale {
-            &self.name
+            Names::from(&self.name[..])
         } else {
-            &[]
+            Names::EMPTY
         }
     }
 
-    fn scalars(&self) -> &[&'static str] {
-        self.terminal.as_ref().map_or(&[], |t| t)
+    fn scalars(&self) -> Names<'_> {
+        self.terminal
+            .as_ref()
+            .map_or(Names::EMPTY, |t| Names::from(&t[..]))
     }
 
     fn plan(&self, grid: &Grid) -> Result<P::Transition> {

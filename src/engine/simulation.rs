@@ -321,12 +321,12 @@ impl<M: Model> Simulation<M> {
         ctx.shift = shift;
         ctx.scalar_shift = scalar_shift;
         match self.threads {
-            None => self.execute(&ctx, settings.names),
+            None => self.execute(&ctx, &settings.names),
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .map_err(|e| Error::Engine(format!("cannot start {n} threads: {e}")))?
-                .install(|| self.execute(&ctx, settings.names)),
+                .install(|| self.execute(&ctx, &settings.names)),
         }
     }
 
@@ -347,7 +347,7 @@ impl<M: Model> Simulation<M> {
                 format!("must be < {CENSORED}"),
             ));
         }
-        let names = self.model.series();
+        let names = self.model.series().to_vec();
         if names.is_empty() {
             return Err(Error::invalid(
                 "series",
@@ -355,19 +355,20 @@ impl<M: Model> Simulation<M> {
                 "a model must emit at least one series",
             ));
         }
-        check_unique("series", names)?;
-        check_unique("scalars", self.model.scalars())?;
-        let exponentiated = self.resolve_exponentiated(names)?;
+        check_unique("series", &names)?;
+        check_unique("scalars", &self.model.scalars().to_vec())?;
+        let exponentiated = self.resolve_exponentiated(&names)?;
         let passages = self
             .passages
             .iter()
             .map(|(name, rule)| {
-                rule.resolve(names)
+                rule.resolve(&names)
                     .map_err(|e| e.within(&format!("first_passage[{name}]")))
             })
             .collect::<Result<Vec<_>>>()?;
-        let sketched = self.quantiles.resolve(names)?;
-        let summarised = self.statistics.resolve(names)?;
+        let sketched = self.quantiles.resolve(&names)?;
+        let summarised = self.statistics.resolve(&names)?;
+        let recorded = self.record.resolve(&names)?;
         let settings = Settings {
             names,
             summarised: summarised
@@ -376,7 +377,7 @@ impl<M: Model> Simulation<M> {
                 .map(|(a, b)| *a || *b)
                 .collect(),
             sketched,
-            recorded: self.record.resolve(names)?,
+            recorded,
             passages,
             exponentiated,
         };
@@ -386,8 +387,8 @@ impl<M: Model> Simulation<M> {
 
     /// The indices of the series the model writes as logarithms.
     fn resolve_exponentiated(&self, names: &[&str]) -> Result<Vec<usize>> {
-        let exponentiated = self.model.exponentiated();
-        check_unique("exponentiated", exponentiated)?;
+        let exponentiated = self.model.exponentiated().to_vec();
+        check_unique("exponentiated", &exponentiated)?;
         exponentiated
             .iter()
             .map(|name| {
@@ -516,12 +517,12 @@ impl<M: Model> Simulation<M> {
     /// the horizon designates scalar outcome `index`.
     fn non_finite(&self, path: usize, (k, j): (usize, usize), value: f64) -> Error {
         let (series, step) = if k > self.steps {
-            (self.model.scalars()[j], self.steps)
+            (self.model.scalars().get(j), self.steps)
         } else {
-            (self.model.series()[j], k)
+            (self.model.series().get(j), k)
         };
         Error::NonFinite {
-            series: series.to_owned(),
+            series: series.unwrap_or_default().to_owned(),
             path,
             step,
             value: value.to_string(),
@@ -568,7 +569,7 @@ impl<M: Model> Simulation<M> {
             .map(|(i, name)| {
                 let stats = StepStats::from(&collector.scalar_moments[i]);
                 let sketch = collector.scalar_sketches[i].clone();
-                ScalarSummary::new((*name).to_owned(), stats, sketch, kept.next())
+                ScalarSummary::new(name.to_owned(), stats, sketch, kept.next())
             })
             .collect();
         let recorded = (!buffers.matrices.is_empty()).then(|| {
@@ -597,7 +598,7 @@ impl<M: Model> Simulation<M> {
 
 /// Settings resolved against the model's series names.
 struct Settings<'a> {
-    names: &'a [&'static str],
+    names: Vec<&'a str>,
     summarised: Vec<bool>,
     sketched: Vec<bool>,
     recorded: Vec<bool>,
