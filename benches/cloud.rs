@@ -8,14 +8,14 @@ mod workloads;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use outpace::analysis::{Study, StudyOptions};
-use outpace::cloud::Scenario;
+use outpace::cloud::{CloudModel, Scenario};
 use std::hint::black_box;
 
 const PATHS: usize = 100_000;
 const QUARTERS: usize = 40;
 
 fn bench(c: &mut Criterion) {
-    let scenario = Scenario::alibaba();
+    let model = CloudModel::new(Scenario::alibaba()).unwrap();
     let mut group = c.benchmark_group("cloud_100k_x_40");
     group.sample_size(10);
     group.throughput(Throughput::Elements((PATHS * QUARTERS) as u64));
@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| pool.install(|| black_box(workloads::floor_of(PATHS, QUARTERS))))
         });
         group.bench_function(BenchmarkId::new("study", threads), |b| {
-            b.iter(|| black_box(Study::run(&scenario, &options).unwrap().breakevens().len()))
+            b.iter(|| black_box(Study::run(&model, &options).unwrap().breakevens().len()))
         });
     }
     group.finish();

@@ -11,8 +11,8 @@
 //! cargo run --release --example alibaba_cloud -- scenarios/price_war.toml
 //! ```
 
-use outpace::analysis::{Definition, Study, StudyOptions};
-use outpace::cloud::{PRESETS, Scenario};
+use outpace::analysis::{Study, StudyModel, StudyOptions};
+use outpace::cloud::{CloudModel, PRESETS, Scenario};
 use outpace::report::text;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -42,30 +42,33 @@ fn run() -> outpace::Result<()> {
         paths: PATHS,
         ..StudyOptions::default()
     };
-    let study = Study::run(&scenario, &options)?;
+    let model = CloudModel::new(scenario)?;
+    let study = Study::run(&model, &options)?;
     print!("{}", text::study(&study));
 
-    // Alternatives evaluate only the definitions the comparison table shows.
-    let compared = text::COMPARED
+    // Alternatives evaluate only the rules the comparison table shows.
+    let shown = model.compared();
+    let compared = shown
         .iter()
-        .map(|key| Definition::from_key(key))
+        .map(|key| model.rule(key))
         .collect::<outpace::Result<Vec<_>>>()?;
     let alternative_options = StudyOptions {
         paths: COMPARISON_PATHS,
-        definitions: compared,
+        rules: Some(compared),
         ..options
     };
     let alternatives = PRESETS
         .iter()
-        .filter(|p| p.name != scenario.name)
+        .filter(|p| p.name != study.name())
         .map(|p| {
-            let alternative = Study::run(&Scenario::preset(p.name)?, &alternative_options)?;
+            let alternative = CloudModel::new(Scenario::preset(p.name)?)?;
+            let alternative = Study::run(&alternative, &alternative_options)?;
             let comparisons = study.compare(&alternative)?;
             Ok((alternative, comparisons))
         })
         .collect::<outpace::Result<Vec<_>>>()?;
     let pairs: Vec<_> = alternatives.iter().map(|(s, c)| (s, c.clone())).collect();
-    print!("{}", text::comparisons(&study, &pairs));
+    print!("{}", text::comparisons(&study, &pairs, &shown));
     eprintln!("\nfinished in {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -42,7 +42,7 @@
 mod workloads;
 
 use outpace::analysis::{Study, StudyOptions};
-use outpace::cloud::Scenario;
+use outpace::cloud::{CloudModel, Scenario};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -70,7 +70,7 @@ fn main() {
     let cloud_paths = (100_000.0 * scale) as usize;
     let runs =
         |name: &str| name == "floor" || chosen.is_empty() || chosen.iter().any(|c| c == name);
-    let scenario = Scenario::alibaba();
+    let model = CloudModel::new(Scenario::alibaba()).unwrap();
     // Each workload runs `paths / part` paths (part 2: half the paths, for the
     // independent halves below).
     let cloud = |threads, part: usize| {
@@ -79,7 +79,7 @@ fn main() {
             threads: Some(threads),
             ..StudyOptions::default()
         };
-        black_box(Study::run(&scenario, &options).unwrap().breakevens().len());
+        black_box(Study::run(&model, &options).unwrap().breakevens().len());
     };
     let workloads: [(&str, &Workload<'_>); WORKLOADS] = [
         ("floor_static", &|threads, part| {

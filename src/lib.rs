@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod calendar;
 pub mod cloud;
 pub mod engine;
 pub mod error;

@@ -13,7 +13,8 @@
 mod common;
 
 use common::*;
-use outpace::analysis::{BreakEven, Comparison, Definition, FanChart};
+use outpace::analysis::{BreakEven, Comparison, FanChart, passage_of};
+use outpace::cloud::Definition;
 use outpace::cloud::series::{
     CUMULATIVE_FCF, DISCOUNTED_CUMULATIVE_FCF, FREE_CASH_FLOW, REVENUE, REVENUE_GROWTH, SPENDING,
     SPENDING_GROWTH,
@@ -77,7 +78,7 @@ fn run<M: Model>(
     definitions
         .iter()
         .fold(Simulation::new(model), |sim, d| {
-            sim.first_passage(d.key(), d.rule())
+            sim.first_passage(d.key(), d.rule().passage())
         })
         .paths(paths)
         .steps(steps)
@@ -173,13 +174,13 @@ fn each_definition_gives_the_hand_computed_period() {
     let definitions: Vec<Definition> = expected.iter().map(|(d, _)| *d).collect();
     let outcome = run(model, 3, 12, 1, &definitions);
     for (definition, period) in expected {
-        let passage = definition.passage(&outcome).unwrap();
+        let passage = passage_of(&definition.rule(), &outcome).unwrap();
         assert!(
             passage.times().all(|t| t == period),
             "{}: expected {period:?}",
             definition.key()
         );
-        let b = BreakEven::from_outcome(definition, &outcome, 0.95).unwrap();
+        let b = BreakEven::from_outcome(&definition.rule(), &outcome, 0.95).unwrap();
         assert_eq!(b.p50(), period, "{}", definition.key());
         assert_eq!(b.mean(), period.map(|k| k as f64));
         let reached = if period.is_some() { 1.0 } else { 0.0 };
@@ -206,7 +207,7 @@ fn cdf_and_wilson_intervals_match_hand_computation() {
     };
     let definition = Definition::FlowCrossover { sustain: 1 };
     let outcome = run(model, 10, 6, 2, &[definition]);
-    let b = BreakEven::from_outcome(definition, &outcome, 0.95).unwrap();
+    let b = BreakEven::from_outcome(&definition.rule(), &outcome, 0.95).unwrap();
     let counts = [0u64, 1, 3, 4, 7, 7, 8];
     let z = 1.959_963_984_540_054;
     for (k, (&c, ci)) in counts.iter().zip(b.cdf()).enumerate() {
@@ -290,7 +291,7 @@ fn cdf_matches_the_closed_form_of_a_level_shift() {
         3,
         &[definition],
     );
-    let b = BreakEven::from_outcome(definition, &outcome, 0.95).unwrap();
+    let b = BreakEven::from_outcome(&definition.rule(), &outcome, 0.95).unwrap();
     assert_eq!(b.cdf()[0].estimate, 0.0);
     for k in [1, 5, 10, 15, 24] {
         let hits = (b.cdf()[k].estimate * paths as f64).round() as u64;
@@ -330,7 +331,7 @@ fn times_cdf_and_quantiles_match_brute_force_on_a_noisy_model() {
     let outcome = definitions
         .iter()
         .fold(Simulation::new(level_model(0.08, 0.5, 0.3)), |sim, d| {
-            sim.first_passage(d.key(), d.rule())
+            sim.first_passage(d.key(), d.rule().passage())
         })
         .paths(paths)
         .steps(steps)
@@ -346,7 +347,7 @@ fn times_cdf_and_quantiles_match_brute_force_on_a_noisy_model() {
             .into_iter()
             .map(|row| brute_force_time(row.as_slice().unwrap(), definition.sustain()))
             .collect();
-        let passage = definition.passage(&outcome).unwrap();
+        let passage = passage_of(&definition.rule(), &outcome).unwrap();
         assert!(
             passage.times().eq(times.iter().copied()),
             "{}",
@@ -357,7 +358,7 @@ fn times_cdf_and_quantiles_match_brute_force_on_a_noisy_model() {
             reached > paths / 2 && reached < paths,
             "a mix of reached and censored"
         );
-        let b = BreakEven::from_passage(definition, passage, 0.9).unwrap();
+        let b = BreakEven::from_passage(&definition.rule(), passage, 0.9).unwrap();
         for (k, ci) in b.cdf().iter().enumerate() {
             let count = times.iter().filter(|t| t.is_some_and(|t| t <= k)).count();
             assert_eq!(ci.estimate, count as f64 / paths as f64);
@@ -397,7 +398,7 @@ fn paired_probability_difference_covers_truth_and_beats_unpaired() {
         5,
         &[definition],
     );
-    let cmp = Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap();
+    let cmp = Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap();
     let p = cmp.probability();
     let truth = level_cdf(drift_b, sigma, steps) - level_cdf(drift_a, sigma, steps);
     assert_within(
@@ -408,7 +409,7 @@ fn paired_probability_difference_covers_truth_and_beats_unpaired() {
     );
     // The interval at the confidence of K_SIGMA standard errors covers the truth.
     let k_sigma_confidence = 1.0 - 2.0 * phi(-K_SIGMA);
-    let wide = Comparison::from_outcomes(definition, &a, &b, k_sigma_confidence).unwrap();
+    let wide = Comparison::from_outcomes(&definition.rule(), &a, &b, k_sigma_confidence).unwrap();
     assert!(wide.probability().difference.contains(truth));
     let z = two_sided_z(0.95).unwrap();
     let half = 0.5 * (p.difference.upper - p.difference.lower);
@@ -430,8 +431,8 @@ fn paired_probability_difference_covers_truth_and_beats_unpaired() {
     );
     assert!(p.difference.estimate.abs() < K_SIGMA * p.unpaired_std_error);
     // The paired error is the sample standard deviation of d_i = b_i - a_i over sqrt(n).
-    let pa = definition.passage(&a).unwrap();
-    let pb = definition.passage(&b).unwrap();
+    let pa = passage_of(&definition.rule(), &a).unwrap();
+    let pb = passage_of(&definition.rule(), &b).unwrap();
     let d: Vec<f64> = pa
         .times()
         .zip(pb.times())
@@ -468,7 +469,7 @@ fn bootstrap_median_difference_covers_truth_and_is_reproducible() {
         6,
         &[definition],
     );
-    let cmp = Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap();
+    let cmp = Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap();
     let m = cmp.median().unwrap();
     assert_eq!(m.resamples, 1_000);
     assert_eq!(m.valid_resamples, 1_000);
@@ -476,13 +477,13 @@ fn bootstrap_median_difference_covers_truth_and_is_reproducible() {
     assert!(m.difference.estimate <= m.difference.upper);
     // With the random walk the closed form no longer holds: check reproducibility here,
     // coverage without the walk below.
-    let again = Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap();
+    let again = Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap();
     assert_eq!(again, cmp);
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap());
+        .install(|| Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap());
     assert_eq!(one_thread, cmp);
 
     let a = run(
@@ -499,7 +500,7 @@ fn bootstrap_median_difference_covers_truth_and_is_reproducible() {
         7,
         &[definition],
     );
-    let cmp = Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap();
+    let cmp = Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap();
     let m = cmp.median().unwrap();
     let truth = median_b as f64 - median_a as f64;
     assert!(
@@ -529,17 +530,17 @@ fn bootstrap_covers_a_deterministic_shift() {
     let definition = Definition::FlowCrossover { sustain: 1 };
     let a = run(uniform_model(0), 5_000, 30, 8, &[definition]);
     let b = run(uniform_model(3), 5_000, 30, 8, &[definition]);
-    let cmp = Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap();
+    let cmp = Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap();
     let m = cmp.median().unwrap();
     assert_eq!(m.difference.estimate, 3.0);
     assert_eq!((m.difference.lower, m.difference.upper), (3.0, 3.0));
     let p = cmp.probability();
     assert_eq!((p.baseline, p.alternative), (1.0, 1.0));
     assert_eq!(p.paired_std_error, 0.0);
-    assert_eq!(cmp.definition(), "flow_crossover");
+    assert_eq!(cmp.rule(), "flow_crossover");
     assert_eq!(
         cmp,
-        Comparison::from_outcomes(definition, &a, &b, 0.95).unwrap()
+        Comparison::from_outcomes(&definition.rule(), &a, &b, 0.95).unwrap()
     );
 }
 
@@ -552,30 +553,31 @@ fn assert_names(err: Error, name: &str) {
 fn mismatched_runs_are_errors() {
     let definition = Definition::FlowCrossover { sustain: 1 };
     let base = run(uniform_model(0), 100, 30, 9, &[definition]);
-    let passage = |o: &Outcome| -> PassageTimes { definition.passage(o).unwrap().clone() };
+    let passage =
+        |o: &Outcome| -> PassageTimes { passage_of(&definition.rule(), o).unwrap().clone() };
     let fewer_paths = run(uniform_model(0), 99, 30, 9, &[definition]);
     let err = Comparison::new("k", &passage(&base), &passage(&fewer_paths), 0.95).unwrap_err();
     assert_names(err, "`alternative.paths` = 99");
     let longer = run(uniform_model(0), 100, 31, 9, &[definition]);
-    let err = Comparison::from_outcomes(definition, &base, &longer, 0.95).unwrap_err();
+    let err = Comparison::from_outcomes(&definition.rule(), &base, &longer, 0.95).unwrap_err();
     assert_names(err, "`alternative.steps` = 31");
     let other_seed = run(uniform_model(0), 100, 30, 10, &[definition]);
-    let err = Comparison::from_outcomes(definition, &base, &other_seed, 0.95).unwrap_err();
+    let err = Comparison::from_outcomes(&definition.rule(), &base, &other_seed, 0.95).unwrap_err();
     assert_names(err, "`alternative.seed` = 10");
     let monthly = Simulation::new(uniform_model(0))
-        .first_passage(definition.key(), definition.rule())
+        .first_passage(definition.key(), definition.rule().passage())
         .paths(100)
         .steps(30)
         .dt(1.0 / 12.0)
         .seed(9)
         .run()
         .unwrap();
-    let err = Comparison::from_outcomes(definition, &base, &monthly, 0.95).unwrap_err();
+    let err = Comparison::from_outcomes(&definition.rule(), &base, &monthly, 0.95).unwrap_err();
     assert_names(err, "`alternative.dt`");
     let sustained = Definition::FlowCrossover { sustain: 4 };
-    let err = Comparison::from_outcomes(sustained, &base, &base, 0.95).unwrap_err();
-    assert_names(err, "`definition` = flow_crossover_4q");
-    let err = BreakEven::from_outcome(sustained, &base, 0.95).unwrap_err();
+    let err = Comparison::from_outcomes(&sustained.rule(), &base, &base, 0.95).unwrap_err();
+    assert_names(err, "`rule` = flow_crossover_4q");
+    let err = BreakEven::from_outcome(&sustained.rule(), &base, 0.95).unwrap_err();
     assert_names(err, "the run has [flow_crossover]");
 }
 

@@ -5,8 +5,8 @@
 mod common;
 
 use common::K_SIGMA;
-use outpace::analysis::{Definition, Study, StudyOptions};
-use outpace::cloud::{CloudModel, PRESETS, Scenario, series};
+use outpace::analysis::{Study, StudyOptions, passage_of};
+use outpace::cloud::{CloudModel, Definition, PRESETS, Scenario, series};
 use outpace::engine::{Outcome, Simulation};
 use outpace::{Error, Result};
 
@@ -17,7 +17,7 @@ fn simulate(scenario: &Scenario, paths: usize, record: bool) -> Outcome {
         .dt(0.25)
         .seed(11);
     for d in Definition::standard() {
-        sim = sim.first_passage(d.key(), d.rule());
+        sim = sim.first_passage(d.key(), d.rule().passage());
     }
     sim.record_paths(record).run().unwrap()
 }
@@ -287,7 +287,7 @@ fn deterministic_case_matches_a_hand_computation() {
         (Definition::FlowCrossover { sustain: 1 }, first(&fcf)),
         (Definition::CumulativePayback, first(&cum)),
     ] {
-        let times = definition.passage(&run).unwrap();
+        let times = passage_of(&definition.rule(), &run).unwrap();
         assert!(
             times.times().all(|t| t == expected),
             "{}: expected {expected:?}",
@@ -375,9 +375,9 @@ fn studies_on_common_random_numbers_pair_their_paths() {
         paths: 4_000,
         ..StudyOptions::default()
     };
-    let base = Study::run(&Scenario::alibaba(), &options).unwrap();
+    let base = Study::run(&alibaba(), &options).unwrap();
     let same = Study::run(
-        &Scenario::alibaba(),
+        &alibaba(),
         &StudyOptions {
             paths: 1_000,
             ..options.clone()
@@ -389,8 +389,7 @@ fn studies_on_common_random_numbers_pair_their_paths() {
         assert_eq!(c.probability().difference.estimate, 0.0);
         assert_eq!(c.probability().paired_std_error, 0.0);
     }
-    let other_seed =
-        Study::run(&Scenario::alibaba(), &StudyOptions { seed: 1, ..options }).unwrap();
+    let other_seed = Study::run(&alibaba(), &StudyOptions { seed: 1, ..options }).unwrap();
     assert!(
         base.compare(&other_seed)
             .unwrap_err()
@@ -465,4 +464,9 @@ fn bad_scenario_files_name_the_field_the_value_and_the_rule() {
     // A missing file names the file.
     let err: Result<Scenario> = Scenario::from_path("scenarios/missing.toml");
     assert!(matches!(err, Err(Error::Parse(m)) if m.contains("scenarios/missing.toml")));
+}
+
+/// The cloud model of the Alibaba preset.
+fn alibaba() -> CloudModel {
+    CloudModel::new(Scenario::alibaba()).unwrap()
 }

@@ -4,7 +4,7 @@ use crate::diagnose::{self, Format};
 use crate::progress::{Progress, handle_interrupts};
 use crate::{CompareArgs, Failure, OutputFormat, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{Study, StudyOptions};
-use outpace::cloud::{PRESETS, Scenario};
+use outpace::cloud::{CloudModel, PRESETS, Scenario};
 use outpace::engine::RunControl;
 use outpace::report::files::{self, OutputFile};
 use outpace::report::json::{ComparisonSummary, Summary};
@@ -136,7 +136,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let study = {
         let progress = Progress::start(&control, settings.paths, settings.quiet);
         progress.message(format!("simulating {}", scenario.name));
-        Study::run(&scenario, &settings.options(&control))?
+
+        Study::run(&CloudModel::new(scenario)?, &settings.options(&control))?
     };
     let summary = Summary::from_study(&study);
     let report = text::study(&study);
@@ -175,7 +176,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
                 i + 1,
                 scenarios.len()
             ));
-            studies.push(Study::run(scenario, &options)?);
+            studies.push(Study::run(&CloudModel::new(scenario.clone())?, &options)?);
         }
         progress.message("paired comparisons");
         let baseline = studies.remove(0);
@@ -189,14 +190,15 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
         (baseline, alternatives)
     };
     let pairs: Vec<_> = alternatives.iter().map(|(s, c)| (s, c.clone())).collect();
-    let report = text::comparisons(&baseline, &pairs);
+    let shown = baseline.info().compared.clone();
+    let report = text::comparisons(&baseline, &pairs, &shown);
     let borrowed: Vec<_> = alternatives
         .iter()
         .map(|(s, c)| (s, c.as_slice()))
         .collect();
     let summary = ComparisonSummary::new(&baseline, &borrowed);
     let files = match settings.out {
-        Some(_) => files::comparison_files(&summary, Some(&report))?,
+        Some(_) => files::comparison_files(&summary, Some(&report), &shown)?,
         None => Vec::new(),
     };
     settings.write(&control, &files)?;

@@ -93,7 +93,13 @@ fn run_report_and_tables_are_pinned() {
     }
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let npv = serde_json::to_string_pretty(&summary["npv"]).unwrap() + "\n";
+    let mut npv = summary["scalars"]
+        .as_array()
+        .and_then(|scalars| scalars.iter().find(|s| s["name"] == "npv"))
+        .expect("summary.json has the npv scalar")
+        .clone();
+    npv.as_object_mut().unwrap().remove("name");
+    let npv = serde_json::to_string_pretty(&npv).unwrap() + "\n";
     check("npv.json", &npv);
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,6 +1,6 @@
 //! Paired comparison of two scenarios run on common random numbers.
 
-use super::Definition;
+use super::{Rule, passage_of};
 use crate::engine::{Component, Outcome, PassageTimes, PathStreams};
 use crate::error::{Error, Result, check};
 use crate::stats::{Interval, mean_interval, two_sided_z};
@@ -84,7 +84,7 @@ pub struct MedianDifference {
 }
 
 /// A paired comparison of a baseline `A` and an alternative `B` under one
-/// break-even definition.
+/// break-even rule.
 ///
 /// Both runs must use the same seed and number of paths, so that path `i` of `A`
 /// and path `i` of `B` see the same random numbers (common random numbers, see
@@ -92,24 +92,23 @@ pub struct MedianDifference {
 /// shared by the two scenarios cancels.
 ///
 /// ```
-/// use outpace::analysis::{Comparison, Definition};
-/// use outpace::cloud::series::FREE_CASH_FLOW;
+/// use outpace::analysis::{Comparison, Rule};
 /// use outpace::engine::{ProcessModel, Simulation};
 /// use outpace::process::Ou;
 ///
-/// let definition = Definition::FlowCrossover { sustain: 1 };
+/// let rule = Rule::new("flow_crossover", "Free cash flow break-even", "free_cash_flow >= 0")?;
 /// let run = |mean_fcf: f64| {
-///     let fcf = ProcessModel::new(FREE_CASH_FLOW, Ou::new(0.5, mean_fcf, 0.8, -1.0)?);
+///     let fcf = ProcessModel::new("free_cash_flow", Ou::new(0.5, mean_fcf, 0.8, -1.0)?);
 ///     Simulation::new(fcf)
 ///         .paths(2_000)
 ///         .steps(20)
 ///         .dt(0.25)
 ///         .seed(11)
-///         .first_passage(definition.key(), definition.rule())
+///         .first_passage(rule.key(), rule.passage())
 ///         .run()
 /// };
 /// let (baseline, alternative) = (run(0.0)?, run(0.5)?);
-/// let cmp = Comparison::from_outcomes(definition, &baseline, &alternative, 0.95)?;
+/// let cmp = Comparison::from_outcomes(&rule, &baseline, &alternative, 0.95)?;
 /// let p = cmp.probability();
 /// assert!(p.difference.lower > 0.0);
 /// assert!(p.paired_std_error < p.unpaired_std_error);
@@ -118,7 +117,7 @@ pub struct MedianDifference {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
-    definition: String,
+    rule: String,
     paths: usize,
     steps: usize,
     confidence: f64,
@@ -127,7 +126,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Compares the passage times of one definition (named by its `key`) in two
+    /// Compares the passage times of one rule (named by its `key`) in two
     /// runs, with intervals at `confidence` and [`BOOTSTRAP_RESAMPLES`] resamples.
     ///
     /// # Errors
@@ -167,7 +166,7 @@ impl Comparison {
         check::positive_count("resamples", resamples)?;
         two_sided_z(confidence)?;
         Ok(Comparison {
-            definition: key.into(),
+            rule: key.into(),
             paths: baseline.paths(),
             steps: baseline.steps(),
             confidence,
@@ -176,16 +175,16 @@ impl Comparison {
         })
     }
 
-    /// Compares `definition` between two runs, looking the passage times up under
-    /// `definition.key()`.
+    /// Compares `rule` between two runs, looking the passage times up under
+    /// `rule.key()`.
     ///
     /// # Errors
     /// As [`with_resamples`](Comparison::with_resamples), or when a run lacks the
     /// rule, or the runs differ in seed (`alternative.seed`) or step length
     /// (`alternative.dt`): they would not share their random numbers, or their
-    /// periods would not be the same quarters.
+    /// periods would not be the same.
     pub fn from_outcomes(
-        definition: Definition,
+        rule: &Rule,
         baseline: &Outcome,
         alternative: &Outcome,
         confidence: f64,
@@ -193,16 +192,16 @@ impl Comparison {
         check_same("seed", baseline.seed(), alternative.seed())?;
         check_same("dt", baseline.grid().dt(), alternative.grid().dt())?;
         Self::new(
-            definition.key(),
-            definition.passage(baseline)?,
-            definition.passage(alternative)?,
+            rule.key(),
+            passage_of(rule, baseline)?,
+            passage_of(rule, alternative)?,
             confidence,
         )
     }
 
-    /// The key of the definition compared.
-    pub fn definition(&self) -> &str {
-        &self.definition
+    /// The key of the rule compared.
+    pub fn rule(&self) -> &str {
+        &self.rule
     }
 
     /// Number of paths of each run.
@@ -422,7 +421,7 @@ mod tests {
         assert!((p.unpaired_std_error - (2.0 * s2 / 5.0).sqrt()).abs() < 1e-15);
         let z = two_sided_z(0.95).unwrap();
         assert!((p.difference.upper - z * p.paired_std_error).abs() < 1e-15);
-        assert_eq!(cmp.definition(), "k");
+        assert_eq!(cmp.rule(), "k");
     }
 
     #[test]

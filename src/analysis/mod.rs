@@ -1,16 +1,23 @@
-//! Break-even analysis of simulation results: definitions, passage-time
-//! distributions with confidence intervals, fan charts, and paired comparisons of
-//! scenarios run on common random numbers.
+//! Break-even analysis of simulation results for any model: break-even rules,
+//! their time distributions with confidence intervals, fan charts, paired
+//! comparisons of scenarios run on common random numbers, and the [`Study`] that
+//! runs a [`StudyModel`] and gathers them.
 
 mod breakeven;
 mod compare;
+mod described;
 mod fan;
+mod model;
+mod rule;
 mod study;
 
-pub use breakeven::{BreakEven, Definition};
+pub use breakeven::{BreakEven, passage_of};
 pub use compare::{
     BOOTSTRAP_COMPONENT, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Comparison, MedianDifference,
     ProbabilityDifference,
 };
+pub use described::Described;
 pub use fan::{FAN_LEVELS, FanChart};
+pub use model::{Headline, ModelInfo, StudyModel, Valuation};
+pub use rule::Rule;
 pub use study::{Study, StudyOptions};

@@ -1,8 +1,8 @@
-//! A study: one scenario simulated with the break-even rules and fan charts it
+//! A study: one model simulated with the break-even rules and fan charts it
 //! needs, then analysed.
 
-use super::{BreakEven, Comparison, Definition, FanChart};
-use crate::cloud::{CloudModel, Scenario, series};
+use super::rule::check_distinct;
+use super::{BreakEven, Comparison, FanChart, ModelInfo, Rule, StudyModel, passage_of};
 use crate::engine::{Outcome, RunControl, ScalarSummary, Selection, Simulation};
 use crate::error::{Error, Result, check};
 use std::sync::Arc;
@@ -17,8 +17,9 @@ pub struct StudyOptions {
     pub seed: u64,
     /// Confidence level of every interval (default 0.95).
     pub confidence: f64,
-    /// Break-even definitions to evaluate (default [`Definition::standard`]).
-    pub definitions: Vec<Definition>,
+    /// Break-even rules to evaluate (default `None`: the model's
+    /// [`rules`](StudyModel::rules)).
+    pub rules: Option<Vec<Rule>>,
     /// Threads (default: rayon's global pool).
     pub threads: Option<usize>,
     /// Progress and cancellation, shared with another thread.
@@ -31,29 +32,41 @@ impl Default for StudyOptions {
             paths: 100_000,
             seed: 2026,
             confidence: 0.95,
-            definitions: Definition::standard(),
+            rules: None,
             threads: None,
             control: None,
         }
     }
 }
 
-/// One scenario simulated quarter by quarter over its horizon and analysed: the
-/// break-even distribution of every definition, fan charts of
-/// [`series::FAN_CHART`], and the NPV distribution.
+/// One model simulated over its horizon and analysed: the break-even
+/// distribution of every rule, fan charts of the model's
+/// [`fan_series`](StudyModel::fan_series), and the distribution of its value.
+///
+/// A study keeps what it needs of the model ([`ModelInfo`]) and the engine's
+/// results, so reports read the study alone.
 ///
 /// ```
-/// use outpace::analysis::{Study, StudyOptions};
-/// use outpace::cloud::Scenario;
-/// let options = StudyOptions { paths: 2_000, ..StudyOptions::default() };
-/// let study = Study::run(&Scenario::alibaba(), &options)?;
-/// let flow = &study.breakevens()[0];
-/// println!("P(FCF >= 0 within 10 years) = {:.2}", flow.within_horizon().estimate);
+/// use outpace::analysis::{Described, Rule, Study, StudyOptions};
+/// use outpace::calendar::Calendar;
+/// use outpace::engine::ProcessModel;
+/// use outpace::process::Ou;
+///
+/// // A free cash flow that starts at -1 and reverts towards +1, by quarter.
+/// let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+/// let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 40)
+///     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?)
+///     .rule(Rule::new("positive_4q", "Cash flow positive (4q running)", "fcf >= 0")?.sustained(4)?);
+/// let study = Study::run(&model, &StudyOptions { paths: 2_000, ..StudyOptions::default() })?;
+/// let once = study.breakeven("positive").unwrap();
+/// let held = study.breakeven("positive_4q").unwrap();
+/// assert!(held.within_horizon().estimate <= once.within_horizon().estimate);
+/// println!("median: {}", study.label(once.p50()));
 /// # Ok::<(), outpace::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Study {
-    scenario: Scenario,
+    info: ModelInfo,
     confidence: f64,
     outcome: Outcome,
     breakevens: Vec<BreakEven>,
@@ -61,26 +74,29 @@ pub struct Study {
 }
 
 impl Study {
-    /// Simulates and analyses `scenario`.
+    /// Simulates and analyses `model`.
     ///
     /// # Errors
-    /// An invalid scenario or option (naming the field), or any engine error.
-    pub fn run(scenario: &Scenario, options: &StudyOptions) -> Result<Study> {
+    /// An invalid option (naming it), rules with repeated keys or naming series
+    /// the model does not emit, a calendar that cannot label the horizon, or any
+    /// engine error.
+    pub fn run<M: StudyModel>(model: &M, options: &StudyOptions) -> Result<Study> {
         crate::stats::two_sided_z(options.confidence)?;
         check::positive_count("paths", options.paths)?;
-        let definitions: Vec<Definition> = options
-            .definitions
-            .iter()
-            .map(|d| d.validate())
-            .collect::<Result<_>>()?;
-        let mut simulation = Simulation::new(CloudModel::new(scenario.clone())?)
+        let rules = options.rules.clone().unwrap_or_else(|| model.rules());
+        check_distinct(&rules)?;
+        let calendar = model.calendar();
+        let steps = model.horizon();
+        calendar.check(steps)?;
+        let fan_series = model.fan_series().to_vec();
+        let mut simulation = Simulation::new(model)
             .paths(options.paths)
-            .steps(scenario.quarters())
-            .dt(0.25)
+            .steps(steps)
+            .dt(1.0 / f64::from(calendar.periods_per_year()))
             .seed(options.seed)
-            .quantiles_for(Selection::only(&series::FAN_CHART));
-        for definition in &definitions {
-            simulation = simulation.first_passage(definition.key(), definition.rule());
+            .quantiles_for(Selection::only(&fan_series));
+        for rule in &rules {
+            simulation = simulation.first_passage(rule.key(), rule.passage());
         }
         if let Some(threads) = options.threads {
             simulation = simulation.threads(threads);
@@ -88,17 +104,17 @@ impl Study {
         if let Some(control) = &options.control {
             simulation = simulation.control(control);
         }
-        let outcome = simulation.run()?;
-        let breakevens = definitions
+        let outcome = simulation.run().map_err(|e| within_rules(e, &rules))?;
+        let breakevens = rules
             .iter()
-            .map(|&d| BreakEven::from_outcome(d, &outcome, options.confidence))
+            .map(|rule| BreakEven::from_outcome(rule, &outcome, options.confidence))
             .collect::<Result<_>>()?;
-        let fans = series::FAN_CHART
+        let fans = fan_series
             .iter()
             .map(|name| FanChart::from_outcome(&outcome, name))
             .collect::<Result<_>>()?;
         Ok(Study {
-            scenario: scenario.clone(),
+            info: ModelInfo::of(model),
             confidence: options.confidence,
             outcome,
             breakevens,
@@ -106,12 +122,17 @@ impl Study {
         })
     }
 
-    /// The scenario studied.
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
+    /// What the study keeps of its model: name, calendar, units, presentation.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
     }
 
-    /// The engine's results (every series' summary, passage times, NPV).
+    /// The model's (or scenario's) name.
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// The engine's results (every series' summary, passage times, scalars).
     pub fn outcome(&self) -> &Outcome {
         &self.outcome
     }
@@ -121,12 +142,27 @@ impl Study {
         self.confidence
     }
 
-    /// Break-even results, one per definition, in the order requested.
+    /// Number of simulated periods.
+    pub fn steps(&self) -> usize {
+        self.outcome.grid().steps()
+    }
+
+    /// The human label of point `k` (e.g. `2026 Q2`), or `never` for `None`.
+    pub fn label(&self, k: Option<usize>) -> String {
+        k.map_or_else(|| "never".to_owned(), |k| self.info.calendar.label(k))
+    }
+
+    /// Break-even results, one per rule, in the order evaluated.
     pub fn breakevens(&self) -> &[BreakEven] {
         &self.breakevens
     }
 
-    /// Fan charts of [`series::FAN_CHART`].
+    /// The break-even result of the rule `key`.
+    pub fn breakeven(&self, key: &str) -> Option<&BreakEven> {
+        self.breakevens.iter().find(|b| b.rule().key() == key)
+    }
+
+    /// Fan charts of the model's fan series.
     pub fn fans(&self) -> &[FanChart] {
         &self.fans
     }
@@ -136,21 +172,22 @@ impl Study {
         self.fans.iter().find(|f| f.series() == series)
     }
 
-    /// Distribution of the NPV of free cash flow over the horizon.
-    pub fn npv(&self) -> &ScalarSummary {
-        self.outcome
-            .scalar(series::NPV)
-            .expect("the cloud model emits the npv scalar")
+    /// The distribution of the model's value (its [`Valuation`](super::Valuation)
+    /// scalar), if it declares one.
+    pub fn value(&self) -> Option<&ScalarSummary> {
+        let value = self.info.value.as_ref()?;
+        self.outcome.scalar(&value.scalar)
     }
 
     /// Paired comparisons of this study (the baseline) with `alternative`, one per
-    /// definition both studies evaluated. When the alternative ran fewer paths, the
+    /// rule both studies evaluated. When the alternative ran fewer paths, the
     /// comparison uses this study's first paths: path `i` draws the same random
     /// numbers in both runs whatever their sizes.
     ///
     /// # Errors
-    /// If the studies differ in seed (`alternative.seed`) or horizon
-    /// (`alternative.horizon_years`), or the alternative ran more paths.
+    /// If the studies differ in seed (`alternative.seed`), horizon
+    /// (`alternative.horizon`) or step (`alternative.dt`), or the alternative ran
+    /// more paths.
     pub fn compare(&self, alternative: &Study) -> Result<Vec<Comparison>> {
         let (base, alt) = (&self.outcome, &alternative.outcome);
         if base.seed() != alt.seed() {
@@ -163,13 +200,20 @@ impl Study {
                 ),
             ));
         }
-        if base.grid() != alt.grid() {
+        if base.grid().dt() != alt.grid().dt() {
             return Err(Error::invalid(
-                "alternative.horizon_years",
-                alternative.scenario.horizon_years,
+                "alternative.dt",
+                alt.grid().dt(),
+                format!("must equal the baseline's ({})", base.grid().dt()),
+            ));
+        }
+        if base.grid().steps() != alt.grid().steps() {
+            return Err(Error::invalid(
+                "alternative.horizon",
+                format!("{} periods", alt.grid().steps()),
                 format!(
-                    "must equal the baseline's ({})",
-                    self.scenario.horizon_years
+                    "must equal the baseline's ({} periods)",
+                    base.grid().steps()
                 ),
             ));
         }
@@ -183,16 +227,35 @@ impl Study {
         self.breakevens
             .iter()
             .filter_map(|b| {
-                let definition = b.definition();
-                let alt_times = definition.passage(alt).ok()?;
-                let base_times = definition.passage(base).ok()?;
+                let alt_times = passage_of(b.rule(), alt).ok()?;
+                let base_times = passage_of(b.rule(), base).ok()?;
                 Some(Comparison::new(
-                    definition.key(),
+                    b.rule().key(),
                     &base_times.head(alt_times.paths()),
                     alt_times,
                     self.confidence,
                 ))
             })
             .collect()
+    }
+}
+
+/// Names the rule whose condition reads an unknown series.
+fn within_rules(error: Error, rules: &[Rule]) -> Error {
+    let Error::UnknownSeries { name, available } = &error else {
+        return error;
+    };
+    match rules
+        .iter()
+        .find(|r| r.condition().series().contains(&name.as_str()))
+    {
+        Some(rule) => Error::invalid(
+            format!("rules[{}].when", rule.key()),
+            format!("\"{}\"", rule.condition()),
+            format!(
+                "reads the series `{name}`, which the model does not emit (it emits {available})"
+            ),
+        ),
+        None => error,
     }
 }

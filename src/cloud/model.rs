@@ -41,6 +41,8 @@ mod component {
 const PIPELINE: usize = MAX_LEAD_QUARTERS + 1;
 /// Quarters in a year.
 const YEAR: usize = 4;
+/// The step of the cloud model, in years.
+pub const QUARTER: f64 = 0.25;
 
 /// The cloud model of a validated [`Scenario`].
 ///
@@ -293,9 +295,30 @@ impl Model for CloudModel {
         Names::new(&[series::NPV])
     }
 
+    /// # Errors
+    /// A grid other than the scenario's: a step other than a quarter
+    /// ([`QUARTER`] years) or more steps than the scenario's horizon.
     fn plan(&self, grid: &Grid) -> Result<CloudPlan> {
         let s = &self.scenario;
         let dt = grid.dt();
+        if dt != QUARTER {
+            return Err(Error::invalid(
+                "dt",
+                dt,
+                format!("must be {QUARTER} years: the cloud model runs on quarters"),
+            ));
+        }
+        if grid.steps() > s.quarters() {
+            return Err(Error::invalid(
+                "steps",
+                grid.steps(),
+                format!(
+                    "must not exceed the scenario's horizon of {} quarters (horizon_years = {})",
+                    s.quarters(),
+                    s.horizon_years
+                ),
+            ));
+        }
         let planned_capex = (0..=grid.steps())
             .map(|k| match k {
                 0 => 0.0,

@@ -5,7 +5,8 @@
 //! RMB bn of quarterly revenue at the starting price (so the price index starts at
 //! 1). The equations these parameters enter are in `docs/model.md`.
 
-use super::Quarter;
+use super::{Definition, Quarter, series};
+use crate::analysis::Rule;
 use crate::error::{Error, Result};
 use crate::inputs::{Domain, Param};
 use crate::process::{CorrelatedNormals, JumpSize, MarkovRegime, Schedule};
@@ -70,6 +71,13 @@ pub struct Scenario {
     /// Correlation of the Gaussian shocks, in the order demand, traditional revenue,
     /// price, unit cost (`[shocks] correlation = [[...]]`, 4 x 4).
     pub shocks: CorrelatedNormals,
+    /// Break-even rules of the scenario's own, evaluated after the standard
+    /// [`Definition`](super::Definition)s (`[[rules]]` tables, see
+    /// [`Rule`]); their keys must differ from the standard keys and from each
+    /// other, and their conditions may read any series of
+    /// [`series::ALL`](super::series::ALL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
 }
 
 /// Values at the start (point 0, the quarter `start`).
@@ -285,6 +293,43 @@ impl Scenario {
                 format!("a {0} x {0} matrix", self.shocks.dim()),
                 format!("must be {DRIVERS} x {DRIVERS} (demand, traditional, price, unit cost)"),
             ));
+        }
+        self.validate_rules()
+    }
+
+    /// The scenario's own rules: distinct keys, none a standard key, conditions
+    /// over the model's series.
+    fn validate_rules(&self) -> Result<()> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = |field: &str| format!("rules[{i}].{field}");
+            let key = rule.key();
+            let standard = Definition::from_key(key).is_ok();
+            if standard || self.rules[..i].iter().any(|r| r.key() == key) {
+                return Err(Error::invalid(
+                    at("key"),
+                    format!("\"{key}\""),
+                    if standard {
+                        "is the key of a standard definition: choose another"
+                    } else {
+                        "repeats the key of an earlier rule"
+                    },
+                ));
+            }
+            if let Some(unknown) = rule
+                .condition()
+                .series()
+                .into_iter()
+                .find(|name| !series::ALL.contains(name))
+            {
+                return Err(Error::invalid(
+                    at("when"),
+                    format!("\"{}\"", rule.condition()),
+                    format!(
+                        "reads `{unknown}`, which is not a series of the cloud model: use one of {}",
+                        series::ALL.join(", ")
+                    ),
+                ));
+            }
         }
         Ok(())
     }

@@ -4,25 +4,29 @@
 //! Every table starts with a header row; fields are separated by commas and quoted
 //! (RFC 4180) only when they contain a comma, a quote or a line break; numbers are
 //! written in the shortest form that reads back to the same `f64`; a missing value is
-//! an empty field; lines end with `\n`. Quarters are written as `2026Q2` and dates as
-//! ISO `2026-06-30` (the quarter's last day). The columns are documented in
-//! `docs/cli.md`.
+//! an empty field; lines end with `\n`. Periods are labelled by the model's
+//! calendar (`2026Q2` for a quarter, see [`Calendar::code`](crate::calendar::Calendar::code))
+//! and dated by ISO `2026-06-30` (the period's last day; empty for a calendar
+//! without dates). The columns are documented in `docs/cli.md`.
 //!
 //! ```
-//! use outpace::analysis::{Study, StudyOptions};
-//! use outpace::cloud::Scenario;
+//! use outpace::analysis::{Described, Rule, Study, StudyOptions};
+//! use outpace::calendar::Calendar;
+//! use outpace::engine::ProcessModel;
+//! use outpace::process::Ou;
 //! use outpace::report::{csv, json::Summary};
 //!
-//! let options = StudyOptions { paths: 1_000, ..StudyOptions::default() };
-//! let summary = Summary::from_study(&Study::run(&Scenario::alibaba(), &options)?);
-//! let table = csv::breakeven([&summary]);
-//! assert!(table.starts_with("scenario,definition,period,quarter,date,probability,lower,upper\n"));
-//! assert!(table.contains("alibaba,flow_crossover,4,2027Q1,2027-03-31,"));
+//! let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+//! let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 20)
+//!     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?);
+//! let study = Study::run(&model, &StudyOptions { paths: 1_000, ..StudyOptions::default() })?;
+//! let table = csv::breakeven([&Summary::from_study(&study)]);
+//! assert!(table.starts_with("scenario,rule,period,label,date,probability,lower,upper\n"));
+//! assert!(table.contains("recovery,positive,4,2027Q1,2027-03-31,"));
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
 use super::json::{ComparisonSummary, Period, Summary};
-use crate::cloud::Quarter;
 use std::fmt::Write;
 
 /// Columns of [`fan_chart`].
@@ -30,7 +34,7 @@ pub const FAN_CHART_COLUMNS: [&str; 8] = [
     "scenario",
     "series",
     "period",
-    "quarter",
+    "label",
     "date",
     "statistic",
     "quantile",
@@ -40,9 +44,9 @@ pub const FAN_CHART_COLUMNS: [&str; 8] = [
 /// Columns of [`breakeven`].
 pub const BREAKEVEN_COLUMNS: [&str; 8] = [
     "scenario",
-    "definition",
+    "rule",
     "period",
-    "quarter",
+    "label",
     "date",
     "probability",
     "lower",
@@ -53,7 +57,7 @@ pub const BREAKEVEN_COLUMNS: [&str; 8] = [
 pub const COMPARISON_COLUMNS: [&str; 16] = [
     "baseline",
     "alternative",
-    "definition",
+    "rule",
     "paths",
     "p_baseline",
     "p_alternative",
@@ -79,14 +83,8 @@ pub fn fan_chart<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
         for series in &summary.series {
             for period in &summary.periods {
                 let k = period.period;
-                let [index, quarter, date] = period_fields(period);
-                let fields = [
-                    summary.name(),
-                    series.name.as_str(),
-                    &index,
-                    &quarter,
-                    &date,
-                ];
+                let [index, label, date] = period_fields(period);
+                let fields = [summary.name(), series.name.as_str(), &index, &label, &date];
                 for band in &series.quantiles {
                     let statistic = percentile_label(band.level);
                     let (level, value) = (number(band.level), number(band.values[k]));
@@ -103,14 +101,14 @@ pub fn fan_chart<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
     out
 }
 
-/// The break-even CDFs: for each scenario, definition and period, the probability
+/// The break-even CDFs: for each scenario, rule and period, the probability
 /// of having broken even by the end of that period with its confidence interval.
 pub fn breakeven<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String {
     let mut out = header(&BREAKEVEN_COLUMNS);
     for summary in summaries {
         for b in &summary.breakevens {
             for (period, p) in summary.periods.iter().zip(&b.cdf) {
-                let [index, quarter, date] = period_fields(period);
+                let [index, label, date] = period_fields(period);
                 let [estimate, lower, upper] = [p.estimate, p.lower, p.upper].map(number);
                 row(
                     &mut out,
@@ -118,7 +116,7 @@ pub fn breakeven<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
                         summary.name(),
                         &b.key,
                         &index,
-                        &quarter,
+                        &label,
                         &date,
                         &estimate,
                         &lower,
@@ -131,9 +129,9 @@ pub fn breakeven<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
     out
 }
 
-/// The paired differences of a comparison, one row per alternative and definition:
+/// The paired differences of a comparison, one row per alternative and rule:
 /// probabilities within the horizon and their difference with its interval, and the
-/// median break-even quarters with their difference in quarters (empty when a
+/// median break-even periods with their difference in periods (empty when a
 /// scenario has no path that breaks even).
 pub fn comparison(summary: &ComparisonSummary) -> String {
     let mut out = header(&COMPARISON_COLUMNS);
@@ -151,36 +149,31 @@ pub fn comparison(summary: &ComparisonSummary) -> String {
         .map(number);
         let median: [String; 5] = match &d.median {
             Some(m) => [
-                compact(m.baseline.quarter),
-                compact(m.alternative.quarter),
-                number(m.difference_quarters.estimate),
-                number(m.difference_quarters.lower),
-                number(m.difference_quarters.upper),
+                m.baseline.label.clone(),
+                m.alternative.label.clone(),
+                number(m.difference_periods.estimate),
+                number(m.difference_periods.lower),
+                number(m.difference_periods.upper),
             ],
             None => Default::default(),
         };
         let paths = d.paths.to_string();
-        let fields: Vec<&str> = [
-            summary.baseline.as_str(),
-            &d.alternative,
-            &d.definition,
-            &paths,
-        ]
-        .into_iter()
-        .chain(probabilities.iter().map(String::as_str))
-        .chain(median.iter().map(String::as_str))
-        .collect();
+        let fields: Vec<&str> = [summary.baseline.as_str(), &d.alternative, &d.rule, &paths]
+            .into_iter()
+            .chain(probabilities.iter().map(String::as_str))
+            .chain(median.iter().map(String::as_str))
+            .collect();
         row(&mut out, &fields);
     }
     out
 }
 
-/// `period`, `quarter` and `date` fields.
+/// `period`, `label` and `date` fields.
 fn period_fields(period: &Period) -> [String; 3] {
     [
         period.period.to_string(),
-        compact(period.quarter),
-        period.date.clone(),
+        period.label.clone(),
+        period.date.clone().unwrap_or_default(),
     ]
 }
 
@@ -197,11 +190,6 @@ fn percentile_label(level: f64) -> String {
 /// The shortest decimal that reads back to `x`.
 fn number(x: f64) -> String {
     x.to_string()
-}
-
-/// `2026Q2`, the serde form of a quarter.
-fn compact(quarter: Quarter) -> String {
-    format!("{}Q{}", quarter.year(), quarter.quarter())
 }
 
 fn header(columns: &[&str]) -> String {
@@ -250,7 +238,5 @@ mod tests {
         assert_eq!(number(2.0), "2");
         let x = 0.1 + 0.2;
         assert_eq!(number(x).parse::<f64>().unwrap(), x);
-        let q = crate::cloud::Quarter::new(2027, 3).unwrap();
-        assert_eq!(compact(q), "2027Q3");
     }
 }

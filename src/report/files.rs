@@ -7,12 +7,16 @@
 //! one, and an existing file is replaced only once its successor is complete.
 //!
 //! ```
-//! use outpace::analysis::{Study, StudyOptions};
-//! use outpace::cloud::Scenario;
+//! use outpace::analysis::{Described, Rule, Study, StudyOptions};
+//! use outpace::calendar::Calendar;
+//! use outpace::engine::ProcessModel;
+//! use outpace::process::Ou;
 //! use outpace::report::{files, json::Summary, text};
 //!
-//! let options = StudyOptions { paths: 1_000, ..StudyOptions::default() };
-//! let study = Study::run(&Scenario::alibaba(), &options)?;
+//! let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+//! let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 20)
+//!     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?);
+//! let study = Study::run(&model, &StudyOptions { paths: 1_000, ..StudyOptions::default() })?;
 //! let report = files::study_files(&Summary::from_study(&study), Some(&text::study(&study)))?;
 //! let dir = std::env::temp_dir().join(format!("outpace-doc-{}", std::process::id()));
 //! files::write_files(&dir, &report).unwrap();
@@ -42,18 +46,18 @@ pub const COMPARISON_JSON: &str = "comparison.json";
 pub const COMPARISON_TXT: &str = "comparison.txt";
 /// Paired differences of a comparison ([`csv::comparison`]).
 pub const COMPARISON_CSV: &str = "comparison.csv";
-/// Revenue against spending (feature `svg`).
+/// The model's headline pair, revenue against spending (feature `svg`).
 pub const FAN_CHART_SVG: &str = "fan_chart.svg";
-/// Break-even curves of every definition (feature `svg`).
+/// Break-even curves of every rule (feature `svg`).
 pub const BREAKEVEN_SVG: &str = "breakeven.svg";
 
-/// The histogram of the break-even dates of the definition `key` (feature `svg`):
+/// The histogram of the break-even dates of the rule `key` (feature `svg`):
 /// `breakeven_histogram_<key>.svg`.
 pub fn histogram_svg(key: &str) -> String {
     format!("breakeven_histogram_{key}.svg")
 }
 
-/// The chart of the scenarios of a comparison under the definition `key` (feature
+/// The chart of the scenarios of a comparison under the rule `key` (feature
 /// `svg`): `compare_<key>.svg`.
 pub fn comparison_svg(key: &str) -> String {
     format!("compare_{key}.svg")
@@ -79,8 +83,8 @@ impl OutputFile {
 
 /// The files of a study's report: [`SUMMARY_JSON`], [`FAN_CHART_CSV`],
 /// [`BREAKEVEN_CSV`], [`REPORT_TXT`] when `text` is given, and with the `svg`
-/// feature [`FAN_CHART_SVG`], [`BREAKEVEN_SVG`] and one [`histogram_svg`] per
-/// definition.
+/// feature [`FAN_CHART_SVG`] (when the model has a headline pair),
+/// [`BREAKEVEN_SVG`] and one [`histogram_svg`] per rule.
 ///
 /// # Errors
 /// If a chart cannot be drawn (e.g. the summary lacks the revenue quantiles).
@@ -96,7 +100,9 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
     #[cfg(feature = "svg")]
     {
         use super::svg;
-        files.push(OutputFile::new(FAN_CHART_SVG, svg::fan_chart(summary)?));
+        if summary.model.headline.is_some() {
+            files.push(OutputFile::new(FAN_CHART_SVG, svg::fan_chart(summary)?));
+        }
         files.push(OutputFile::new(
             BREAKEVEN_SVG,
             svg::breakeven_curves(summary)?,
@@ -114,13 +120,14 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
 /// The files of a comparison's report: [`COMPARISON_JSON`], [`COMPARISON_CSV`],
 /// [`FAN_CHART_CSV`] and [`BREAKEVEN_CSV`] of every scenario, [`COMPARISON_TXT`]
 /// when `text` is given, and with the `svg` feature one [`comparison_svg`] per
-/// definition of [`COMPARED`](super::text::COMPARED) that every scenario evaluated.
+/// rule of `shown` that every scenario evaluated.
 ///
 /// # Errors
 /// If a chart cannot be drawn.
 pub fn comparison_files(
     summary: &ComparisonSummary,
     text: Option<&str>,
+    shown: &[String],
 ) -> Result<Vec<OutputFile>> {
     let mut files = vec![
         OutputFile::new(COMPARISON_JSON, to_json(summary)?),
@@ -131,8 +138,10 @@ pub fn comparison_files(
     if let Some(text) = text {
         files.push(OutputFile::new(COMPARISON_TXT, text.to_owned()));
     }
+    #[cfg(not(feature = "svg"))]
+    let _ = shown;
     #[cfg(feature = "svg")]
-    for key in super::text::COMPARED {
+    for key in shown {
         if summary.scenarios.iter().all(|s| s.breakeven(key).is_some()) {
             files.push(OutputFile::new(
                 comparison_svg(key),

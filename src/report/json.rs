@@ -4,35 +4,44 @@
 //! The field names are stable: a change that removes or renames a field, or
 //! changes its meaning, bumps [`SCHEMA_VERSION`]; new fields may be added without
 //! a bump. The schema is documented field by field in `docs/cli.md`. Periods are the
-//! points of the quarterly grid: period 0 is the last observed quarter (the
-//! scenario's `start`) and period `k` is `start + k`; vectors indexed by period have
-//! `quarters + 1` entries.
+//! points of the model's grid: period 0 is the last observed period (or the start)
+//! and period `k` the `k`-th after it, labelled by the model's
+//! [`Calendar`]; vectors indexed by period have `steps + 1` entries.
 //!
 //! ```
-//! use outpace::analysis::{Study, StudyOptions};
-//! use outpace::cloud::Scenario;
+//! use outpace::analysis::{Described, Rule, Study, StudyOptions};
+//! use outpace::calendar::Calendar;
+//! use outpace::engine::ProcessModel;
+//! use outpace::process::Ou;
 //! use outpace::report::json::Summary;
 //!
-//! let options = StudyOptions { paths: 2_000, ..StudyOptions::default() };
-//! let study = Study::run(&Scenario::alibaba(), &options)?;
+//! let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+//! let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 20)
+//!     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?);
+//! let study = Study::run(&model, &StudyOptions { paths: 1_000, ..StudyOptions::default() })?;
 //! let summary = Summary::from_study(&study);
 //! let text = serde_json::to_string_pretty(&summary).unwrap();
 //! let back: Summary = serde_json::from_str(&text).unwrap();
 //! assert_eq!(back, summary);
-//! assert_eq!(back.breakevens[0].key, "flow_crossover");
-//! assert_eq!(back.periods.len(), back.run.quarters + 1);
+//! assert_eq!(back.breakevens[0].key, "positive");
+//! assert_eq!(back.periods.len(), back.run.steps + 1);
+//! assert_eq!(back.periods[1].label, "2026Q2");
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
 use crate::analysis::{
-    BreakEven, Comparison, Definition, FAN_LEVELS, ProbabilityDifference, Study,
+    BreakEven, Comparison, FAN_LEVELS, Headline, ProbabilityDifference, Study, Valuation,
 };
-use crate::cloud::{Quarter, Scenario, series};
+use crate::calendar::Calendar;
+use crate::engine::ScalarSummary;
 use crate::stats::Interval;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema of [`Summary`] and [`ComparisonSummary`].
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// Version 2 made the schema model-generic (see `docs/cli.md` for the list of
+/// changes); version 1 was the cloud model's.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The version of outpace that wrote a summary.
 pub const OUTPACE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -46,18 +55,21 @@ pub struct Summary {
     pub outpace_version: String,
     /// Run settings: seed, paths, confidence, grid.
     pub run: RunSettings,
-    /// The scenario as run, with any `extends` resolved: reading it back with
-    /// [`Scenario::from_json_str`] reproduces the study.
-    pub scenario: Scenario,
+    /// The model: name, title, description, calendar, presentation.
+    pub model: ModelSummary,
+    /// The model's inputs as run ([`StudyModel::inputs`](crate::analysis::StudyModel::inputs):
+    /// for the cloud model, the scenario with any `extends` resolved, which read
+    /// back reproduces the study); `null` for a model that does not record them.
+    pub scenario: serde_json::Value,
     /// The calendar of the grid: entry `k` describes period `k`.
     pub periods: Vec<Period>,
-    /// Break-even results, one per definition, in the order evaluated.
+    /// Break-even results, one per rule, in the order evaluated.
     pub breakevens: Vec<BreakEvenSummary>,
     /// Every series the model emits: per-period means of all, quantiles of the
     /// fan-chart series.
     pub series: Vec<SeriesStats>,
-    /// Distribution of the net present value of free cash flow over the horizon.
-    pub npv: NpvSummary,
+    /// The distribution of every per-path scalar outcome (such as an NPV).
+    pub scalars: Vec<ScalarStats>,
 }
 
 /// Settings of a run.
@@ -69,47 +81,76 @@ pub struct RunSettings {
     pub paths: usize,
     /// Confidence level of every interval, e.g. `0.95`.
     pub confidence: f64,
-    /// Simulated quarters (periods `1..=quarters`).
-    pub quarters: usize,
-    /// Length of a period in years (`0.25`).
+    /// Simulated periods (periods `1..=steps`).
+    pub steps: usize,
+    /// Length of a period in years (`0.25` for quarters).
     pub dt_years: f64,
 }
 
-/// One period of the grid and its calendar quarter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a summary records of its model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    /// Short name, e.g. `alibaba`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// One paragraph on what the model or scenario represents.
+    pub description: String,
+    /// What each period stands for.
+    pub calendar: Calendar,
+    /// The two series the headline chart sets against each other, if any.
+    pub headline: Option<Headline>,
+    /// The scalar outcome that values a path, if any.
+    pub value: Option<Valuation>,
+    /// Keys of the rules a comparison shows by default.
+    pub compared: Vec<String>,
+}
+
+/// One period of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Period {
-    /// Period index `k` (0 is the last observed quarter).
+    /// Period index `k` (0 is the last observed period, or the start).
     pub period: usize,
-    /// The calendar quarter, serialised as `"2026Q2"`.
-    pub quarter: Quarter,
-    /// ISO date of the quarter's last day, e.g. `"2026-06-30"`.
-    pub date: String,
+    /// The compact calendar label, e.g. `"2026Q2"`
+    /// ([`Calendar::code`]).
+    pub label: String,
+    /// ISO date of the period's last day, e.g. `"2026-06-30"`; `null` for a
+    /// calendar without dates.
+    pub date: Option<String>,
+    /// Where the period's end sits on a time axis, in years (`2026.5` for the end
+    /// of 2026 Q2; [`Calendar::time`]).
+    pub time: f64,
 }
 
 impl Period {
-    /// Period `k` of `scenario`.
-    pub fn of(scenario: &Scenario, k: usize) -> Period {
-        let quarter = scenario.quarter(k);
+    /// Period `k` of `calendar`.
+    pub fn of(calendar: &Calendar, k: usize) -> Period {
         Period {
             period: k,
-            quarter,
-            date: quarter.end_date(),
+            label: calendar.code(k),
+            date: calendar.end_date(k),
+            time: calendar.time(k),
         }
     }
 }
 
-/// The distribution of the break-even time under one definition (see
-/// [`BreakEven`] for the estimators).
+/// The distribution of the break-even time under one rule (see [`BreakEven`] for
+/// the estimators).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakEvenSummary {
-    /// Stable identifier, e.g. `flow_crossover_4q` ([`Definition::key`]).
+    /// Stable identifier, e.g. `flow_crossover_4q`.
     pub key: String,
     /// Short human label.
     pub title: String,
-    /// One sentence stating the definition.
+    /// One sentence stating the rule.
     pub description: String,
-    /// The definition in its serde form, e.g. `{"flow_crossover": {"sustain": 4}}`.
-    pub definition: Definition,
+    /// The rule's condition, e.g. `free_cash_flow >= 0`.
+    pub when: String,
+    /// Consecutive periods the condition must hold; `null` when it must hold to
+    /// the horizon.
+    pub sustain: Option<usize>,
+    /// Whether only crossings from false to true count.
+    pub crossing: bool,
     /// Number of paths.
     pub paths: usize,
     /// Paths that break even within the horizon.
@@ -127,20 +168,22 @@ pub struct BreakEvenSummary {
     /// Mean break-even period among the paths that break even.
     pub mean_period: Option<f64>,
     /// `cdf[k]`: probability of having broken even by period `k`, with its Wilson
-    /// interval (`k = 0..=quarters`).
+    /// interval (`k = 0..=steps`).
     pub cdf: Vec<Interval>,
 }
 
 impl BreakEvenSummary {
-    /// The summary of `breakeven`, with the calendar of `scenario`.
-    pub fn new(breakeven: &BreakEven, scenario: &Scenario) -> Self {
-        let definition = breakeven.definition();
-        let period = |k: Option<usize>| k.map(|k| Period::of(scenario, k));
+    /// The summary of `breakeven`, with the periods of `calendar`.
+    pub fn new(breakeven: &BreakEven, calendar: &Calendar) -> Self {
+        let rule = breakeven.rule();
+        let period = |k: Option<usize>| k.map(|k| Period::of(calendar, k));
         BreakEvenSummary {
-            key: definition.key(),
-            title: definition.title(),
-            description: definition.description(),
-            definition,
+            key: rule.key().to_owned(),
+            title: rule.title().to_owned(),
+            description: rule.description().to_owned(),
+            when: rule.condition().to_string(),
+            sustain: rule.sustain(),
+            crossing: rule.is_crossing(),
             paths: breakeven.paths(),
             reached: breakeven.reached(),
             within_horizon: breakeven.within_horizon(),
@@ -153,7 +196,7 @@ impl BreakEvenSummary {
         }
     }
 
-    /// `P(T = k)` for `k = 0..=quarters`: the share of paths that break even in
+    /// `P(T = k)` for `k = 0..=steps`: the share of paths that break even in
     /// period `k` (differences of the CDF).
     pub fn density(&self) -> Vec<f64> {
         let mut previous = 0.0;
@@ -171,7 +214,7 @@ impl BreakEvenSummary {
 /// Per-period statistics of one series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesStats {
-    /// Series name (see [`crate::cloud::series`]).
+    /// Series name.
     pub name: String,
     /// Unit of the values, e.g. `RMB bn per quarter`.
     pub unit: String,
@@ -210,10 +253,11 @@ pub struct QuantileValue {
     pub value: f64,
 }
 
-/// The distribution of the NPV of free cash flow over the horizon (no terminal
-/// value), RMB bn.
+/// The distribution of one per-path scalar outcome over the paths.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NpvSummary {
+pub struct ScalarStats {
+    /// The outcome's name, e.g. `npv`.
+    pub name: String,
     /// Unit of the values.
     pub unit: String,
     /// Mean over paths.
@@ -226,14 +270,41 @@ pub struct NpvSummary {
     pub max: f64,
     /// Quantiles at the fan levels (P5 ... P95).
     pub quantiles: Vec<QuantileValue>,
-    /// Share of paths with a positive NPV (`None` if the values were not kept).
+    /// Share of paths with a positive value (`None` if the values were not kept).
     pub probability_positive: Option<f64>,
+}
+
+impl ScalarStats {
+    /// The statistics of `scalar`, in `unit`.
+    pub fn new(scalar: &ScalarSummary, unit: &str) -> ScalarStats {
+        let stats = scalar.stats();
+        ScalarStats {
+            name: scalar.name().to_owned(),
+            unit: unit.to_owned(),
+            mean: stats.mean,
+            std_dev: stats.std_dev.is_finite().then_some(stats.std_dev),
+            min: stats.min,
+            max: stats.max,
+            quantiles: FAN_LEVELS
+                .iter()
+                .filter_map(|&level| {
+                    scalar
+                        .quantile(level)
+                        .map(|value| QuantileValue { level, value })
+                })
+                .collect(),
+            probability_positive: scalar
+                .values()
+                .map(|v| v.iter().filter(|&&x| x > 0.0).count() as f64 / v.len() as f64),
+        }
+    }
 }
 
 impl Summary {
     /// The summary of `study`.
     pub fn from_study(study: &Study) -> Summary {
-        let scenario = study.scenario();
+        let info = study.info();
+        let calendar = &info.calendar;
         let outcome = study.outcome();
         Summary {
             schema_version: SCHEMA_VERSION,
@@ -242,24 +313,33 @@ impl Summary {
                 seed: outcome.seed(),
                 paths: outcome.paths(),
                 confidence: study.confidence(),
-                quarters: outcome.grid().steps(),
+                steps: outcome.grid().steps(),
                 dt_years: outcome.grid().dt(),
             },
-            scenario: scenario.clone(),
+            model: ModelSummary {
+                name: info.name.clone(),
+                title: info.title.clone(),
+                description: info.description.clone(),
+                calendar: *calendar,
+                headline: info.headline.clone(),
+                value: info.value.clone(),
+                compared: info.compared.clone(),
+            },
+            scenario: info.inputs.clone(),
             periods: (0..=outcome.grid().steps())
-                .map(|k| Period::of(scenario, k))
+                .map(|k| Period::of(calendar, k))
                 .collect(),
             breakevens: study
                 .breakevens()
                 .iter()
-                .map(|b| BreakEvenSummary::new(b, scenario))
+                .map(|b| BreakEvenSummary::new(b, calendar))
                 .collect(),
             series: outcome
                 .all_series()
                 .iter()
                 .map(|s| SeriesStats {
                     name: s.name().to_owned(),
-                    unit: unit(s.name()).to_owned(),
+                    unit: info.unit(s.name()).to_owned(),
                     mean: s.means(),
                     quantiles: study
                         .fan(s.name())
@@ -274,11 +354,15 @@ impl Summary {
                         .unwrap_or_default(),
                 })
                 .collect(),
-            npv: npv_summary(study),
+            scalars: outcome
+                .all_scalars()
+                .iter()
+                .map(|s| ScalarStats::new(s, info.unit(s.name())))
+                .collect(),
         }
     }
 
-    /// The break-even summary of the definition `key`.
+    /// The break-even summary of the rule `key`.
     pub fn breakeven(&self, key: &str) -> Option<&BreakEvenSummary> {
         self.breakevens.iter().find(|b| b.key == key)
     }
@@ -288,54 +372,19 @@ impl Summary {
         self.series.iter().find(|s| s.name == name)
     }
 
-    /// The scenario's name.
+    /// The statistics of the scalar outcome `name`.
+    pub fn scalar(&self, name: &str) -> Option<&ScalarStats> {
+        self.scalars.iter().find(|s| s.name == name)
+    }
+
+    /// The statistics of the model's value, if it declares one.
+    pub fn value(&self) -> Option<&ScalarStats> {
+        self.scalar(&self.model.value.as_ref()?.scalar)
+    }
+
+    /// The model's (scenario's) name.
     pub fn name(&self) -> &str {
-        &self.scenario.name
-    }
-}
-
-fn npv_summary(study: &Study) -> NpvSummary {
-    let npv = study.npv();
-    let stats = npv.stats();
-    NpvSummary {
-        unit: unit(series::NPV).to_owned(),
-        mean: stats.mean,
-        std_dev: stats.std_dev.is_finite().then_some(stats.std_dev),
-        min: stats.min,
-        max: stats.max,
-        quantiles: FAN_LEVELS
-            .iter()
-            .filter_map(|&level| {
-                npv.quantile(level)
-                    .map(|value| QuantileValue { level, value })
-            })
-            .collect(),
-        probability_positive: npv
-            .values()
-            .map(|v| v.iter().filter(|&&x| x > 0.0).count() as f64 / v.len() as f64),
-    }
-}
-
-/// The unit of a series or scalar of the cloud model (empty if unknown).
-pub fn unit(name: &str) -> &'static str {
-    match name {
-        series::REVENUE
-        | series::AI_REVENUE
-        | series::TRADITIONAL_REVENUE
-        | series::OPEX
-        | series::DEPRECIATION
-        | series::EBITA
-        | series::OPERATING_CASH_FLOW
-        | series::CAPEX
-        | series::FREE_CASH_FLOW
-        | series::SPENDING => "RMB bn per quarter",
-        series::CUMULATIVE_FCF | series::DISCOUNTED_CUMULATIVE_FCF | series::NPV => "RMB bn",
-        series::PRICE => "index (1 at the start)",
-        series::DEMAND | series::CAPACITY => "units (RMB bn per quarter at the starting price)",
-        series::UTILISATION => "share",
-        series::REVENUE_GROWTH | series::SPENDING_GROWTH => "trailing-year growth rate",
-        series::MARKET_REGIME | series::CHIP_REGIME => "regime index",
-        _ => "",
+        &self.model.name
     }
 }
 
@@ -353,18 +402,18 @@ pub struct ComparisonSummary {
     /// The summary of every scenario, baseline first; all share seed and paths.
     pub scenarios: Vec<Summary>,
     /// Paired differences, alternative minus baseline, for every alternative and
-    /// definition.
+    /// rule.
     pub differences: Vec<PairedDifference>,
 }
 
-/// The paired difference of one alternative against the baseline under one
-/// definition (see [`Comparison`]).
+/// The paired difference of one alternative against the baseline under one rule
+/// (see [`Comparison`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairedDifference {
     /// Name of the alternative scenario.
     pub alternative: String,
-    /// Key of the break-even definition.
-    pub definition: String,
+    /// Key of the break-even rule.
+    pub rule: String,
     /// Number of paired paths.
     pub paths: usize,
     /// Difference in the probability of breaking even within the horizon.
@@ -384,8 +433,8 @@ pub struct MedianShift {
     pub baseline: Period,
     /// The alternative's median break-even period.
     pub alternative: Period,
-    /// `alternative - baseline` in quarters, with its paired bootstrap interval.
-    pub difference_quarters: Interval,
+    /// `alternative - baseline` in periods, with its paired bootstrap interval.
+    pub difference_periods: Interval,
     /// Bootstrap resamples drawn.
     pub resamples: usize,
     /// Resamples in which both scenarios have a path that breaks even.
@@ -394,18 +443,18 @@ pub struct MedianShift {
 
 impl PairedDifference {
     /// The difference recorded in `comparison` for the alternative `name`, with the
-    /// calendar of `scenario`.
-    pub fn new(name: &str, comparison: &Comparison, scenario: &Scenario) -> Self {
+    /// periods of `calendar`.
+    pub fn new(name: &str, comparison: &Comparison, calendar: &Calendar) -> Self {
         PairedDifference {
             alternative: name.to_owned(),
-            definition: comparison.definition().to_owned(),
+            rule: comparison.rule().to_owned(),
             paths: comparison.paths(),
             probability: *comparison.probability(),
             variance_reduction: comparison.probability().variance_reduction(),
             median: comparison.median().map(|m| MedianShift {
-                baseline: Period::of(scenario, m.baseline),
-                alternative: Period::of(scenario, m.alternative),
-                difference_quarters: m.difference,
+                baseline: Period::of(calendar, m.baseline),
+                alternative: Period::of(calendar, m.alternative),
+                difference_periods: m.difference,
                 resamples: m.resamples,
                 valid_resamples: m.valid_resamples,
             }),
@@ -417,11 +466,11 @@ impl ComparisonSummary {
     /// The summary of `baseline` compared with each alternative (the comparisons
     /// being `baseline.compare(alternative)`).
     pub fn new(baseline: &Study, alternatives: &[(&Study, &[Comparison])]) -> Self {
-        let scenario = baseline.scenario();
+        let calendar = &baseline.info().calendar;
         ComparisonSummary {
             schema_version: SCHEMA_VERSION,
             outpace_version: OUTPACE_VERSION.to_owned(),
-            baseline: scenario.name.clone(),
+            baseline: baseline.name().to_owned(),
             scenarios: std::iter::once(baseline)
                 .chain(alternatives.iter().map(|(s, _)| *s))
                 .map(Summary::from_study)
@@ -431,81 +480,9 @@ impl ComparisonSummary {
                 .flat_map(|(study, comparisons)| {
                     comparisons
                         .iter()
-                        .map(|c| PairedDifference::new(&study.scenario().name, c, scenario))
+                        .map(|c| PairedDifference::new(study.name(), c, calendar))
                 })
                 .collect(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::StudyOptions;
-
-    fn study(name: &str, paths: usize) -> Study {
-        let options = StudyOptions {
-            paths,
-            seed: 17,
-            ..StudyOptions::default()
-        };
-        Study::run(&Scenario::preset(name).unwrap(), &options).unwrap()
-    }
-
-    #[test]
-    fn summary_mirrors_the_study() {
-        let s = study("alibaba", 600);
-        let summary = Summary::from_study(&s);
-        assert_eq!(summary.run.paths, 600);
-        assert_eq!(summary.run.seed, 17);
-        assert_eq!(summary.periods.len(), 41);
-        assert_eq!(summary.periods[1].quarter.to_string(), "2026 Q2");
-        assert_eq!(summary.periods[1].date, "2026-06-30");
-        assert_eq!(summary.breakevens.len(), s.breakevens().len());
-        for (b, lib) in summary.breakevens.iter().zip(s.breakevens()) {
-            assert_eq!(b.cdf, lib.cdf());
-            assert_eq!(b.within_horizon, lib.within_horizon());
-            assert_eq!(b.p50.as_ref().map(|p| p.period), lib.p50());
-            let total: f64 = b.density().iter().sum();
-            assert!((total - lib.within_horizon().estimate).abs() < 1e-12);
-        }
-        let revenue = summary.series(series::REVENUE).unwrap();
-        assert_eq!(revenue.unit, "RMB bn per quarter");
-        assert_eq!(revenue.quantiles.len(), FAN_LEVELS.len());
-        assert_eq!(revenue.band(0.5), s.fan(series::REVENUE).unwrap().median());
-        assert!(summary.series(series::CAPEX).unwrap().quantiles.is_empty());
-        assert_eq!(summary.series.len(), series::ALL.len());
-        assert_eq!(summary.npv.quantiles.len(), FAN_LEVELS.len());
-        let json = serde_json::to_string(&summary).unwrap();
-        assert_eq!(serde_json::from_str::<Summary>(&json).unwrap(), summary);
-    }
-
-    #[test]
-    fn comparison_summary_lists_every_pair() {
-        let (base, alt) = (study("alibaba", 300), study("price_war", 300));
-        let comparisons = base.compare(&alt).unwrap();
-        let summary = ComparisonSummary::new(&base, &[(&alt, &comparisons)]);
-        assert_eq!(summary.baseline, "alibaba");
-        assert_eq!(summary.scenarios.len(), 2);
-        assert_eq!(summary.differences.len(), comparisons.len());
-        assert!(
-            summary
-                .differences
-                .iter()
-                .all(|d| d.alternative == "price_war")
-        );
-        let json = serde_json::to_value(&summary).unwrap();
-        assert_eq!(
-            serde_json::from_value::<ComparisonSummary>(json).unwrap(),
-            summary
-        );
-    }
-
-    #[test]
-    fn units_cover_every_series() {
-        for name in series::ALL {
-            assert!(!unit(name).is_empty(), "{name}");
-        }
-        assert_eq!(unit("nonsense"), "");
     }
 }

@@ -1,26 +1,33 @@
 //! SVG charts of summaries, drawn with plotters' SVG backend (feature `svg`).
 //!
 //! Time runs along the x axis in calendar years: each period is plotted at the end
-//! of its quarter (2026 Q2 at 2026.5), and the ticks mark the start of each year.
+//! of its period ([`Period::time`]: 2026 Q2 at 2026.5), and the ticks mark the start
+//! of each year.
 //! Text is emitted as SVG `<text>` elements in the `sans-serif` family, so the
 //! viewer's fonts render it and no font is needed to write a chart. Every chart has
 //! a title, labelled axes with units and a legend.
 //!
 //! ```
-//! use outpace::analysis::{Study, StudyOptions};
-//! use outpace::cloud::Scenario;
+//! use outpace::analysis::{Described, Headline, Rule, Study, StudyOptions};
+//! use outpace::calendar::Calendar;
+//! use outpace::engine::ProcessModel;
+//! use outpace::process::Gbm;
 //! use outpace::report::{json::Summary, svg};
 //!
-//! let options = StudyOptions { paths: 1_000, ..StudyOptions::default() };
-//! let summary = Summary::from_study(&Study::run(&Scenario::alibaba(), &options)?);
-//! let chart = svg::fan_chart(&summary)?;
-//! assert!(chart.starts_with("<svg") && chart.contains("RMB bn per quarter"));
+//! // Revenue growing 40% a year, charted against itself as "spending".
+//! let revenue = ProcessModel::new("revenue", Gbm::new(0.4, 0.3, 10.0)?);
+//! let model = Described::new("startup", revenue, Calendar::Quarterly { start: "2026Q1".parse()? }, 20)
+//!     .rule(Rule::new("doubled", "Revenue doubled", "revenue >= 20")?)
+//!     .unit("revenue", "USD m per quarter")
+//!     .headline(Headline { income: "revenue".into(), spending: "revenue".into(), spending_note: String::new() });
+//! let study = Study::run(&model, &StudyOptions { paths: 1_000, ..StudyOptions::default() })?;
+//! let chart = svg::fan_chart(&Summary::from_study(&study))?;
+//! assert!(chart.starts_with("<svg") && chart.contains("USD m per quarter"));
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
 use super::json::{BreakEvenSummary, Period, SeriesStats, Summary};
 use super::text::group_thousands;
-use crate::cloud::series;
 use crate::error::{Error, Result};
 use crate::stats::Interval;
 use plotters::coord::Shift;
@@ -50,12 +57,20 @@ const FAN_BANDS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 type DrawResult<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// Revenue against spending: for each, the P10-P90 and P25-P75 bands and the
-/// median by calendar quarter, RMB bn per quarter.
+/// The model's headline pair (revenue against spending): for each, the P10-P90
+/// and P25-P75 bands and the median by period.
 ///
 /// # Errors
-/// If the summary lacks the quantiles of revenue or spending, or drawing fails.
+/// If the model has no headline pair, the summary lacks their quantiles, or
+/// drawing fails.
 pub fn fan_chart(summary: &Summary) -> Result<String> {
+    let headline = summary.model.headline.as_ref().ok_or_else(|| {
+        Error::invalid(
+            "headline",
+            summary.name(),
+            "the model declares no headline pair of series to chart",
+        )
+    })?;
     let fan_of = |name: &str| {
         summary
             .series(name)
@@ -68,26 +83,30 @@ pub fn fan_chart(summary: &Summary) -> Result<String> {
                 )
             })
     };
-    let (revenue, spending) = (fan_of(series::REVENUE)?, fan_of(series::SPENDING)?);
+    let (revenue, spending) = (fan_of(&headline.income)?, fan_of(&headline.spending)?);
     let top = [revenue, spending]
         .iter()
         .flat_map(|s| s.band(0.9).unwrap_or_default())
         .fold(1.0, |a: f64, &b| a.max(b));
     draw("fan chart", |root| {
+        let (income, outgo) = (name_of(&headline.income), name_of(&headline.spending));
         let title = format!(
-            "{}: revenue against spending{}",
+            "{}: {} against {}{}",
             summary.name(),
+            income.to_lowercase(),
+            outgo.to_lowercase(),
             provenance(summary)
         );
         let mut chart = time_chart(root, summary, &title, 0.0, 0.0..top * 1.05)?;
         mesh(
             &mut chart,
-            "Revenue and spending, RMB bn per quarter",
+            summary,
+            &format!("{income} and {}, {}", outgo.to_lowercase(), revenue.unit),
             &|y| format!("{y:.0}"),
         )?;
         let fans = [
-            ("Revenue", revenue, PALETTE[0]),
-            ("Spending", spending, PALETTE[1]),
+            (income.as_str(), revenue, PALETTE[0]),
+            (outgo.as_str(), spending, PALETTE[1]),
         ];
         // Bands first, medians on top so that no band hides a median.
         for (label, stats, colour) in fans {
@@ -102,7 +121,7 @@ pub fn fan_chart(summary: &Summary) -> Result<String> {
     })
 }
 
-/// The probability of having broken even by each quarter (%), one line per
+/// The probability of having broken even by each period (%), one line per
 /// definition, with its confidence band.
 ///
 /// # Errors
@@ -115,7 +134,7 @@ pub fn breakeven_curves(summary: &Summary) -> Result<String> {
             provenance(summary)
         );
         let mut chart = time_chart(root, summary, &title, 0.0, 0.0..100.0)?;
-        mesh(&mut chart, "Probability (% of paths)", &|y| {
+        mesh(&mut chart, summary, "Probability (% of paths)", &|y| {
             format!("{y:.0}%")
         })?;
         for (i, b) in summary.breakevens.iter().enumerate() {
@@ -126,16 +145,17 @@ pub fn breakeven_curves(summary: &Summary) -> Result<String> {
     })
 }
 
-/// A histogram of the break-even dates under the definition `key`: the share of
-/// paths that break even in each quarter (%), with the share that does not break
-/// even within the horizon in the legend.
+/// A histogram of the break-even dates under the rule `key`: the share of paths
+/// that break even in each period (%), with the share that does not break even
+/// within the horizon in the legend.
 ///
 /// # Errors
-/// If the summary has no definition `key`, or drawing fails.
+/// If the summary has no rule `key`, or drawing fails.
 pub fn breakeven_histogram(summary: &Summary, key: &str) -> Result<String> {
-    let b = summary.breakeven(key).ok_or_else(|| {
-        Error::invalid("definition", key, "is not among the summary's definitions")
-    })?;
+    let b = summary
+        .breakeven(key)
+        .ok_or_else(|| Error::invalid("rule", key, "is not among the summary's rules"))?;
+    let unit = summary.model.calendar.unit();
     let density: Vec<f64> = b.density().iter().map(|p| 100.0 * p).collect();
     let top = density.iter().fold(1.0, |a: f64, &b| a.max(b));
     draw("break-even histogram", |root| {
@@ -146,16 +166,19 @@ pub fn breakeven_histogram(summary: &Summary, key: &str) -> Result<String> {
             provenance(summary)
         );
         let mut chart = time_chart(root, summary, &title, 0.15, 0.0..top * 1.1)?;
-        mesh(&mut chart, "Paths breaking even (% per quarter)", &|y| {
-            format!("{y:.1}%")
-        })?;
+        mesh(
+            &mut chart,
+            summary,
+            &format!("Paths breaking even (% per {unit})"),
+            &|y| format!("{y:.1}%"),
+        )?;
         let colour = PALETTE[0];
         chart
             .draw_series(summary.periods.iter().zip(&density).map(|(p, &d)| {
-                let x = year(p);
-                Rectangle::new([(x - 0.1, 0.0), (x + 0.1, d)], colour.mix(0.8).filled())
+                let (x, w) = (p.time, bar_half_width(summary));
+                Rectangle::new([(x - w, 0.0), (x + w, d)], colour.mix(0.8).filled())
             }))?
-            .label("Share of paths breaking even in the quarter")
+            .label(format!("Share of paths breaking even in the {unit}"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.filled()));
         chart
             .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
@@ -168,12 +191,12 @@ pub fn breakeven_histogram(summary: &Summary, key: &str) -> Result<String> {
     })
 }
 
-/// The break-even curves of several scenarios under the definition `key`, on one
-/// chart: the probability of having broken even by each quarter (%) with its
+/// The break-even curves of several scenarios under the rule `key`, on one
+/// chart: the probability of having broken even by each period (%) with its
 /// confidence band, one line per scenario.
 ///
 /// # Errors
-/// If there is no summary, one lacks the definition `key`, or drawing fails.
+/// If there is no summary, one lacks the rule `key`, or drawing fails.
 pub fn comparison_curves(summaries: &[Summary], key: &str) -> Result<String> {
     let first = summaries
         .first()
@@ -183,9 +206,9 @@ pub fn comparison_curves(summaries: &[Summary], key: &str) -> Result<String> {
         .map(|s| {
             s.breakeven(key).ok_or_else(|| {
                 Error::invalid(
-                    "definition",
+                    "rule",
                     key,
-                    format!("is not among the definitions of `{}`", s.name()),
+                    format!("is not among the rules of `{}`", s.name()),
                 )
             })
         })
@@ -195,6 +218,7 @@ pub fn comparison_curves(summaries: &[Summary], key: &str) -> Result<String> {
         let mut chart = time_chart(root, first, &title, 0.0, 0.0..100.0)?;
         mesh(
             &mut chart,
+            first,
             "Probability of having broken even (% of paths)",
             &|y| format!("{y:.0}%"),
         )?;
@@ -228,9 +252,23 @@ fn draw(
     Ok(svg)
 }
 
-/// The calendar position of a period: the end of its quarter in years.
+/// The position of a period on the time axis.
 fn year(period: &Period) -> f64 {
-    f64::from(period.quarter.year()) + f64::from(period.quarter.quarter()) / 4.0
+    period.time
+}
+
+/// Half the width of a histogram bar: 40% of a period.
+fn bar_half_width(summary: &Summary) -> f64 {
+    0.4 / f64::from(summary.model.calendar.periods_per_year())
+}
+
+/// `free_cash_flow` as `Free cash flow`.
+fn name_of(series: &str) -> String {
+    let text = series.replace('_', " ");
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// ` (100,000 paths, seed 2026)`.
@@ -265,10 +303,19 @@ fn time_chart<'a, 'b>(
 }
 
 /// Grid, tick labels and axis titles.
-fn mesh(chart: &mut Chart, y_title: &str, y_format: &dyn Fn(&f64) -> String) -> DrawResult {
+fn mesh(
+    chart: &mut Chart,
+    summary: &Summary,
+    y_title: &str,
+    y_format: &dyn Fn(&f64) -> String,
+) -> DrawResult {
+    let x_title = match summary.model.calendar {
+        crate::calendar::Calendar::Periods { .. } => "Years from the start".to_owned(),
+        calendar => format!("Calendar year (each point is a {}'s end)", calendar.unit()),
+    };
     chart
         .configure_mesh()
-        .x_desc("Calendar year (each point is a quarter's end)")
+        .x_desc(x_title)
         .y_desc(y_title)
         .x_labels(12)
         .y_labels(10)
@@ -394,16 +441,36 @@ fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Study, StudyOptions};
-    use crate::cloud::Scenario;
+    use crate::analysis::{Described, Headline, Rule, Study, StudyOptions};
+    use crate::calendar::Calendar;
+    use crate::engine::ProcessModel;
+    use crate::process::Gbm;
 
+    /// Revenue and spending of a toy model: two series under the names the
+    /// charts read.
     fn summary() -> Summary {
         let options = StudyOptions {
             paths: 500,
             seed: 3,
             ..StudyOptions::default()
         };
-        Summary::from_study(&Study::run(&Scenario::alibaba(), &options).unwrap())
+        let revenue = ProcessModel::new("revenue", Gbm::new(0.3, 0.2, 10.0).unwrap());
+        let model = Described::new(
+            "toy",
+            revenue,
+            Calendar::Quarterly {
+                start: "2026Q1".parse().unwrap(),
+            },
+            40,
+        )
+        .rule(Rule::new("flow_crossover", "Revenue doubled", "revenue >= 20").unwrap())
+        .unit("revenue", "USD m per quarter")
+        .headline(Headline {
+            income: "revenue".into(),
+            spending: "revenue".into(),
+            spending_note: String::new(),
+        });
+        Summary::from_study(&Study::run(&model, &options).unwrap())
     }
 
     fn texts(svg: &str) -> Vec<String> {
@@ -421,23 +488,27 @@ mod tests {
         assert!(fan.iter().any(|t| t == "Revenue median"));
         assert!(fan.iter().any(|t| t == "2030"));
         let curves = texts(&comparison_curves(&[s.clone(), s.clone()], "flow_crossover").unwrap());
-        assert!(curves.iter().any(|t| t == "alibaba (baseline)"));
-        assert_eq!(curves.iter().filter(|t| *t == "alibaba").count(), 1);
+        assert!(curves.iter().any(|t| t == "toy (baseline)"));
+        assert_eq!(curves.iter().filter(|t| *t == "toy").count(), 1);
     }
 
     #[test]
     fn missing_inputs_are_errors() {
         let mut s = summary();
         let err = breakeven_histogram(&s, "npv_payback").unwrap_err();
-        assert!(
-            err.to_string().contains("`definition` = npv_payback"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("`rule` = npv_payback"), "{err}");
         assert!(comparison_curves(&[], "flow_crossover").is_err());
         let err = comparison_curves(std::slice::from_ref(&s), "flow_crossover_8q").unwrap_err();
         assert!(err.to_string().contains("flow_crossover_8q"), "{err}");
-        s.series.retain(|x| x.name != series::SPENDING);
+        s.series.retain(|x| x.name != "revenue");
         let err = fan_chart(&s).unwrap_err();
-        assert!(err.to_string().contains("`series` = spending"), "{err}");
+        assert!(err.to_string().contains("`series` = revenue"), "{err}");
+        s.model.headline = None;
+        assert!(
+            fan_chart(&s)
+                .unwrap_err()
+                .to_string()
+                .contains("`headline`")
+        );
     }
 }

@@ -1,36 +1,24 @@
 //! Terminal-friendly text reports: break-even tables, CDFs by year, a text fan
-//! chart of revenue against spending, and scenario comparisons.
+//! chart of the headline series (revenue against spending), and scenario
+//! comparisons, for any model a [`Study`] ran.
 
-use crate::analysis::{Comparison, FanChart, Study};
-use crate::cloud::{Scenario, series};
+use crate::analysis::{Comparison, FanChart, Headline, Study};
 use crate::stats::Interval;
 use std::fmt::Write;
 
 /// Width of the bar area of the text fan chart, in characters.
 const BAR_WIDTH: usize = 50;
 
-/// The definitions shown in scenario comparisons.
-pub const COMPARED: [&str; 3] = [
-    "flow_crossover",
-    "cumulative_payback",
-    "growth_crossover_4q",
-];
-
 /// The full report of one study: header, break-even table, CDF by year, fan chart
-/// of revenue against spending, and the NPV distribution.
+/// of the headline series, and the distribution of the model's value.
 pub fn study(study: &Study) -> String {
     let mut out = String::new();
     header(&mut out, study);
     breakeven_table(&mut out, study);
     cdf_by_year(&mut out, study);
-    revenue_vs_spending(&mut out, study);
-    npv(&mut out, study);
+    headline_fans(&mut out, study);
+    value(&mut out, study);
     out
-}
-
-/// The calendar label of point `k`, or `never` for a censored time.
-pub fn quarter_label(scenario: &Scenario, k: Option<usize>) -> String {
-    k.map_or_else(|| "never".to_owned(), |k| scenario.quarter(k).to_string())
 }
 
 fn percent(p: f64) -> String {
@@ -47,17 +35,22 @@ fn interval_pct(i: &Interval) -> String {
 }
 
 fn header(out: &mut String, study: &Study) {
-    let s = study.scenario();
+    let info = study.info();
     let o = study.outcome();
-    let _ = writeln!(out, "outpace: {} ({})", s.name, s.description);
+    let steps = study.steps();
+    match info.description.as_str() {
+        "" => writeln!(out, "outpace: {}", info.name),
+        description => writeln!(out, "outpace: {} ({description})", info.name),
+    }
+    .unwrap_or(());
     let _ = writeln!(
         out,
-        "{} paths, seed {}, {} quarters from {} to {}, {:.0}% intervals\n",
+        "{} paths, seed {}, {steps} {}s from {} to {}, {:.0}% intervals\n",
         group_thousands(o.paths()),
         o.seed(),
-        s.quarters(),
-        s.quarter(1),
-        s.quarter(s.quarters()),
+        info.calendar.unit(),
+        study.label(Some(1)),
+        study.label(Some(steps)),
         100.0 * study.confidence()
     );
 }
@@ -76,10 +69,10 @@ pub fn group_thousands(n: usize) -> String {
 }
 
 fn breakeven_table(out: &mut String, study: &Study) {
-    let s = study.scenario();
     let _ = writeln!(
         out,
-        "Break-even (quarter reached; P10/P50/P90 among paths that reach it)"
+        "Break-even ({} reached; P10/P50/P90 among paths that reach it)",
+        study.info().calendar.unit()
     );
     let _ = writeln!(
         out,
@@ -90,49 +83,46 @@ fn breakeven_table(out: &mut String, study: &Study) {
         let _ = writeln!(
             out,
             "  {:<38} {:>24}  {:>8} {:>8} {:>8}  {:>6}",
-            b.definition().title(),
+            b.rule().title(),
             interval_pct(&b.within_horizon()),
-            quarter_label(s, b.p10()),
-            quarter_label(s, b.p50()),
-            quarter_label(s, b.p90()),
+            study.label(b.p10()),
+            study.label(b.p50()),
+            study.label(b.p90()),
             percent(b.censored()),
         );
     }
     let _ = writeln!(out);
 }
 
-/// The points that end each calendar year (Q4), plus the horizon.
-fn year_ends(scenario: &Scenario) -> Vec<usize> {
-    let last = scenario.quarters();
-    let mut points: Vec<usize> = (1..=last)
-        .filter(|&k| scenario.quarter(k).quarter() == 4)
-        .collect();
-    if points.last() != Some(&last) {
-        points.push(last);
+/// The column label of point `k` in a table by year: the year where `k` ends one,
+/// otherwise the compact label without its century (`36Q1`).
+fn year_column(study: &Study, k: usize) -> String {
+    let calendar = &study.info().calendar;
+    match calendar.year(k) {
+        Some(year) if calendar.ends_year(k) => year.to_string(),
+        _ => {
+            let code = calendar.code(k);
+            match code.get(2..) {
+                Some(short) if calendar.end_date(k).is_some() => short.to_owned(),
+                _ => code,
+            }
+        }
     }
-    points
 }
 
 fn cdf_by_year(out: &mut String, study: &Study) {
-    let s = study.scenario();
-    let points = year_ends(s);
+    let points = study.info().calendar.year_ends(study.steps());
     let _ = writeln!(
         out,
         "Probability of having broken even by the end of each year (%)"
     );
     let _ = write!(out, "  {:<38}", "definition");
     for &k in &points {
-        let q = s.quarter(k);
-        let label = if q.quarter() == 4 {
-            q.year().to_string()
-        } else {
-            format!("{}Q{}", q.year() % 100, q.quarter())
-        };
-        let _ = write!(out, " {label:>5}");
+        let _ = write!(out, " {:>5}", year_column(study, k));
     }
     let _ = writeln!(out);
     for b in study.breakevens() {
-        let _ = write!(out, "  {:<38}", b.definition().title());
+        let _ = write!(out, "  {:<38}", b.rule().title());
         for &k in &points {
             let p = b.probability_by(k).map_or(0.0, |i| i.estimate);
             let _ = write!(out, " {:>5.1}", 100.0 * p);
@@ -163,13 +153,38 @@ fn bar(fan: &FanChart, k: usize, max: f64) -> String {
     cells.into_iter().collect()
 }
 
-fn revenue_vs_spending(out: &mut String, study: &Study) {
-    let (Some(revenue), Some(spending)) = (study.fan(series::REVENUE), study.fan(series::SPENDING))
+/// `revenue` as `Revenue`.
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars)
+            .collect::<String>()
+            .replace('_', " ")
+    })
+}
+
+/// One-letter tags of the two headline series: their initials, or `A` and `B`
+/// when those coincide.
+fn tags(headline: &Headline) -> [String; 2] {
+    let initial = |s: &str| s.chars().next().map(|c| c.to_ascii_uppercase().to_string());
+    match (initial(&headline.income), initial(&headline.spending)) {
+        (Some(a), Some(b)) if a != b => [a, b],
+        _ => ["A".into(), "B".into()],
+    }
+}
+
+fn headline_fans(out: &mut String, study: &Study) {
+    let Some(headline) = &study.info().headline else {
+        return;
+    };
+    let (Some(revenue), Some(spending)) =
+        (study.fan(&headline.income), study.fan(&headline.spending))
     else {
         return;
     };
-    let s = study.scenario();
-    let points = year_ends(s);
+    let points = study.info().calendar.year_ends(study.steps());
     let max = points
         .iter()
         .flat_map(|&k| {
@@ -179,9 +194,13 @@ fn revenue_vs_spending(out: &mut String, study: &Study) {
             ]
         })
         .fold(1.0, f64::max);
+    let [income_tag, spending_tag] = tags(headline);
     let _ = writeln!(
         out,
-        "Revenue (R) and spending (S), RMB bn per quarter: P5-P95 ---, P25-P75 ===, median |"
+        "{} ({income_tag}) and {} ({spending_tag}), {}: P5-P95 ---, P25-P75 ===, median |",
+        capitalised(&headline.income),
+        headline.spending.replace('_', " "),
+        study.info().unit(&headline.income)
     );
     let _ = writeln!(
         out,
@@ -192,9 +211,12 @@ fn revenue_vs_spending(out: &mut String, study: &Study) {
         w = BAR_WIDTH + 2
     );
     for &k in &points {
-        for (tag, fan) in [("R", revenue), ("S", spending)] {
-            let label = if tag == "R" {
-                s.quarter(k).to_string()
+        for (first, tag, fan) in [
+            (true, &income_tag, revenue),
+            (false, &spending_tag, spending),
+        ] {
+            let label = if first {
+                study.label(Some(k))
             } else {
                 String::new()
             };
@@ -212,15 +234,20 @@ fn revenue_vs_spending(out: &mut String, study: &Study) {
     let _ = writeln!(out);
 }
 
-fn npv(out: &mut String, study: &Study) {
-    let npv = study.npv();
+fn value(out: &mut String, study: &Study) {
+    let (Some(valuation), Some(npv)) = (&study.info().value, study.value()) else {
+        return;
+    };
     let q = |p: f64| npv.quantile(p).unwrap_or(f64::NAN);
     let _ = writeln!(
         out,
-        "NPV of free cash flow over the horizon (no terminal value), RMB bn: median {:.0}, P10 {:.0}, P90 {:.0}, P(NPV > 0) = {}\n",
+        "{}, {}: median {:.0}, P10 {:.0}, P90 {:.0}, P({} > 0) = {}\n",
+        valuation.description,
+        study.info().unit(&valuation.scalar),
         q(0.5),
         q(0.1),
         q(0.9),
+        valuation.label,
         npv.values().map_or_else(
             || "n/a".to_owned(),
             |v| percent(v.iter().filter(|&&x| x > 0.0).count() as f64 / v.len() as f64)
@@ -229,8 +256,12 @@ fn npv(out: &mut String, study: &Study) {
 }
 
 /// A table of paired differences of each alternative against the baseline, for the
-/// definitions in [`COMPARED`].
-pub fn comparisons(baseline: &Study, alternatives: &[(&Study, Vec<Comparison>)]) -> String {
+/// rules whose keys are in `shown` (in the order compared).
+pub fn comparisons(
+    baseline: &Study,
+    alternatives: &[(&Study, Vec<Comparison>)],
+    shown: &[String],
+) -> String {
     let mut out = String::new();
     let paths = alternatives
         .first()
@@ -239,7 +270,7 @@ pub fn comparisons(baseline: &Study, alternatives: &[(&Study, Vec<Comparison>)])
     let _ = writeln!(
         out,
         "Scenarios against {} on common random numbers ({} paired paths): alternative minus baseline",
-        baseline.scenario().name,
+        baseline.name(),
         group_thousands(paths)
     );
     let _ = writeln!(
@@ -254,16 +285,17 @@ pub fn comparisons(baseline: &Study, alternatives: &[(&Study, Vec<Comparison>)])
         "P50 alt",
         "difference [CI]"
     );
+    let unit = baseline.info().calendar.unit_letter();
     for (study, list) in alternatives {
-        for c in list.iter().filter(|c| COMPARED.contains(&c.definition())) {
+        for c in list.iter().filter(|c| shown.iter().any(|k| k == c.rule())) {
             let p = c.probability();
             let d = &p.difference;
             let (base_median, alt_median, diff) = match c.median() {
                 Some(m) => (
-                    quarter_label(baseline.scenario(), Some(m.baseline)),
-                    quarter_label(baseline.scenario(), Some(m.alternative)),
+                    baseline.label(Some(m.baseline)),
+                    baseline.label(Some(m.alternative)),
                     format!(
-                        "{:+.0} q [{:+.0}, {:+.0}]",
+                        "{:+.0} {unit} [{:+.0}, {:+.0}]",
                         m.difference.estimate, m.difference.lower, m.difference.upper
                     ),
                 ),
@@ -272,8 +304,8 @@ pub fn comparisons(baseline: &Study, alternatives: &[(&Study, Vec<Comparison>)])
             let _ = writeln!(
                 out,
                 "  {:<12} {:<22} {:>8} {:>8} {:>22}   {:>9} {:>9} {:>16}",
-                study.scenario().name,
-                c.definition(),
+                study.name(),
+                c.rule(),
                 percent(p.baseline),
                 percent(p.alternative),
                 format!(

@@ -14,7 +14,7 @@ use std::str::FromStr;
 /// case of `q`); serialised as the compact `2026Q1`.
 ///
 /// ```
-/// use outpace::cloud::Quarter;
+/// use outpace::calendar::Quarter;
 /// let start: Quarter = "2026Q1".parse()?;
 /// assert_eq!(start.offset(4), Quarter::new(2027, 1)?);
 /// assert_eq!(start.offset(3).to_string(), "2026 Q4");
