@@ -1,12 +1,14 @@
-//! The Monte Carlo engine: time grid, keyed random streams, the [`Model`] trait, the
-//! parallel [`Simulation`] runner with its mergeable accumulators, and first-passage
-//! detection.
+//! The Monte Carlo engine: time grid, keyed random streams, the [`Model`] trait and
+//! its ready-made forms ([`ProcessModel`], [`JointModel`]), the parallel
+//! [`Simulation`] runner with its mergeable accumulators, and first-passage
+//! detection over [`Condition`]s.
 
 mod cell_sums;
 mod collector;
 mod condition;
 mod first_passage;
 mod grid;
+mod joint_model;
 mod model;
 mod outcome;
 mod process_model;
@@ -17,6 +19,9 @@ pub use collector::BLOCK_PATHS;
 pub use condition::{Condition, MAX_WINDOW};
 pub use first_passage::{Barrier, Direction, FirstPassage, Hold, PassageTracker};
 pub use grid::Grid;
+pub use joint_model::{
+    Driven, DrivenState, DrivenStep, JointModel, JointPath, JointPlan, MAX_JOINT,
+};
 pub use model::{Model, Names};
 pub use outcome::{
     Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, ScalarSummary, SeriesSummary,
