@@ -21,6 +21,17 @@ pub fn study(study: &Study) -> String {
     out
 }
 
+/// Decimals that show about three significant digits of numbers up to `scale`
+/// in magnitude: none from 100 on.
+fn decimals(scale: f64) -> usize {
+    match scale {
+        s if s >= 100.0 || !s.is_finite() => 0,
+        s if s >= 10.0 => 1,
+        s if s >= 1.0 => 2,
+        _ => 3,
+    }
+}
+
 fn percent(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
@@ -206,7 +217,7 @@ fn headline_fans(out: &mut String, study: &Study) {
         out,
         "  {:<9}  {:<w$}  {:>17}",
         "",
-        format!("0 .. {max:.0}"),
+        format!("0 .. {max:.d$}", d = decimals(max)),
         "median [P5, P95]",
         w = BAR_WIDTH + 2
     );
@@ -221,9 +232,10 @@ fn headline_fans(out: &mut String, study: &Study) {
                 String::new()
             };
             let band = |q: f64| fan.band(q).map_or(f64::NAN, |b| b[k]);
+            let d = decimals(max);
             let _ = writeln!(
                 out,
-                "  {label:<9}{tag} [{}]  {:>5.0} [{:.0}, {:.0}]",
+                "  {label:<9}{tag} [{}]  {:>5.d$} [{:.d$}, {:.d$}]",
                 bar(fan, k, max),
                 band(0.5),
                 band(0.05),
@@ -239,9 +251,10 @@ fn value(out: &mut String, study: &Study) {
         return;
     };
     let q = |p: f64| npv.quantile(p).unwrap_or(f64::NAN);
+    let d = decimals(q(0.1).abs().max(q(0.9).abs()));
     let _ = writeln!(
         out,
-        "{}, {}: median {:.0}, P10 {:.0}, P90 {:.0}, P({} > 0) = {}\n",
+        "{}, {}: median {:.d$}, P10 {:.d$}, P90 {:.d$}, P({} > 0) = {}\n",
         valuation.description,
         study.info().unit(&valuation.scalar),
         q(0.5),
