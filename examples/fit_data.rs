@@ -9,8 +9,9 @@
 use outpace::Result;
 use outpace::calibrate::{
     Date, EventLog, Fit, Held, Quarter, QuarterlySeries, RivalSpec, SameDate, fit_gamma, fit_gbm,
-    fit_lognormal, fit_rival_hawkes,
+    fit_lognormal, fit_rival_hawkes, profile_decay, rival_log_likelihood,
 };
+use outpace::process::RivalHawkes;
 
 /// First quarter on the current segment basis (the June 2023 quarter).
 const FIRST_QUARTER: &str = "2023Q2";
@@ -40,6 +41,7 @@ fn revenue(path: &str) -> Result<()> {
     );
     let gbm = fit_gbm(&levels)?;
     print_fit(gbm.fit());
+    println!("  data: {}", gbm.data());
     let r = gbm.residuals();
     println!(
         "  residuals: mean {:.3}, sd {:.3}, lag-1 autocorrelation {:.3} (reference se {:.3})",
@@ -79,6 +81,15 @@ fn price_war(path: &str) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        // No excitation: a Poisson process per firm at the pooled rate, the
+        // baseline of the likelihood-ratio comparison.
+        let firms = events.firms().len() as f64;
+        let rate = events.len() as f64 / (firms * events.horizon());
+        let poisson = RivalHawkes::shared(events.firms().len(), rate, 0.0, 0.0, 1.0)?;
+        println!(
+            "  no excitation (Poisson, {rate:.4} cuts a year per firm): log-likelihood {:.3}",
+            rival_log_likelihood(&poisson, &events)
+        );
         for (label, spec) in [
             (
                 "shared baseline, shared excitation, decay",
@@ -113,6 +124,14 @@ fn price_war(path: &str) -> Result<()> {
                 }
             }
         }
+        let profile = profile_decay(&events, RivalSpec::SHARED, 0.95)?;
+        let show = |b: Option<f64>| b.map_or("unbounded".to_string(), |b| format!("{b:.1}"));
+        println!(
+            "  decay of the shared fit: {:.1}, 95% profile-likelihood interval {} to {} a year",
+            profile.estimate,
+            show(profile.lower),
+            show(profile.upper)
+        );
         // The decay held at a judgement: two weeks (26 a year).
         let fixed = fit_rival_hawkes(&events, RivalSpec::SHARED.with_fixed_decay(26.0))?;
         println!("  shared, decay held at 26 a year (two weeks):");

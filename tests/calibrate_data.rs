@@ -61,7 +61,14 @@ fn shipped_quarterly_series_reads_as_documented() {
         .column("cloud_revenue")
         .unwrap();
     assert_eq!(window.times()[1] - window.times()[0], 0.5);
-    assert!(fit_gbm(&window).is_ok());
+    let fitted = fit_gbm(&window).unwrap();
+    assert!(
+        fitted
+            .data()
+            .contains("column `cloud_revenue`, 2023.25 to 2026 (11 levels)"),
+        "{}",
+        fitted.data()
+    );
     // The text column is ignored unless asked for as a number.
     let err = QuarterlySeries::read(&path, &["source"])
         .unwrap_err()

@@ -44,7 +44,9 @@ fn covered(fits: &[outpace::calibrate::Fit], name: &str, truth: f64, se_factor: 
 
 /// Coverage at 95% within the binomial tolerance (K_SIGMA binomial standard
 /// errors), and rejected when the standard error is halved (the per-step instead
-/// of per-year information, say): the check has power.
+/// of per-year information, say): the check has power. Checked by breaking the
+/// code: `Var m = v / n` instead of `v / sum h` (per-step information) gives a
+/// GBM coverage of 0.70 (z = -23); the OU covariance halved gives 0.83 (z = -10).
 #[track_caller]
 fn assert_coverage(fits: &[outpace::calibrate::Fit], name: &str, truth: f64) {
     let n = fits.len() as u64;

@@ -24,6 +24,7 @@ pub struct GbmFit {
     fit: Fit,
     residuals: Residuals,
     last_level: f64,
+    data: String,
 }
 
 impl GbmFit {
@@ -40,6 +41,12 @@ impl GbmFit {
     /// The last observed level.
     pub fn last_level(&self) -> f64 {
         self.last_level
+    }
+
+    /// The data window, for a scenario's comment: the source, the first and last
+    /// times (years) and the number of levels.
+    pub fn data(&self) -> &str {
+        &self.data
     }
 
     /// The fitted law started at `x0` (e.g. [`GbmFit::last_level`] to forecast).
@@ -129,6 +136,7 @@ pub fn fit_gbm(levels: &Observations) -> Result<GbmFit> {
         ),
         residuals: Residuals::new(residuals),
         last_level: s[s.len() - 1],
+        data: window(levels),
     })
 }
 
@@ -140,6 +148,7 @@ pub struct OuFit {
     fit: Fit,
     residuals: Residuals,
     last_level: f64,
+    data: String,
 }
 
 impl OuFit {
@@ -156,6 +165,12 @@ impl OuFit {
     /// The last observed level.
     pub fn last_level(&self) -> f64 {
         self.last_level
+    }
+
+    /// The data window, for a scenario's comment: the source, the first and last
+    /// times (years) and the number of levels.
+    pub fn data(&self) -> &str {
+        &self.data
     }
 
     /// The fitted law started at `x0`.
@@ -246,7 +261,20 @@ pub fn fit_ou(levels: &Observations) -> Result<OuFit> {
         fit: Fit::new(estimates, covariance, log_likelihood, steps.len(), 3),
         residuals: Residuals::new(residuals),
         last_level: x[x.len() - 1],
+        data: window(levels),
     })
+}
+
+/// `` `file` column `c`, 2023.25 to 2026 (11 levels) ``.
+fn window(levels: &Observations) -> String {
+    let t = levels.times();
+    format!(
+        "{}, {} to {} ({} levels)",
+        levels.describe(),
+        t[0],
+        t[t.len() - 1],
+        levels.len()
+    )
 }
 
 /// `(a, s)`: the autoregression factor and the standard deviation of an OU

@@ -326,7 +326,9 @@ impl EventLog {
     /// The cuts dated in `[start, end)` as event times in years (of
     /// [`DAYS_PER_YEAR`] days) since `start`, on the window `[0, horizon]` with
     /// `horizon = (end - start) / 365.25`, placed within their day or month by
-    /// `rule`. Firms are numbered in order of their first cut in the window.
+    /// `rule`. Firms are numbered in order of their first cut in the window. A
+    /// month-only cut whose place falls after the window's end is placed at the
+    /// end.
     ///
     /// # Errors
     /// [`Error::Parse`] if `end` is not after `start`, if no cut falls in the

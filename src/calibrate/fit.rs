@@ -206,6 +206,21 @@ pub(crate) fn maximise<L: Likelihood>(
     starts: &[Vec<f64>],
     step: f64,
 ) -> Result<(Vec<f64>, f64, Option<DMatrix<f64>>)> {
+    let (u, ll) = best_of(model, starts, step)?;
+    let covariance = information_inverse(model, &u).map(|inv| {
+        let j = jacobian(model, &u);
+        &j * inv * j.transpose()
+    });
+    Ok((u, ll, covariance))
+}
+
+/// The best maximiser found from `starts` and its log-likelihood, without the
+/// information (for profile likelihoods).
+pub(crate) fn best_of<L: Likelihood>(
+    model: &L,
+    starts: &[Vec<f64>],
+    step: f64,
+) -> Result<(Vec<f64>, f64)> {
     let mut best: Option<(Vec<f64>, f64)> = None;
     for start in starts {
         if !model.log_likelihood(start).is_finite() {
@@ -216,14 +231,7 @@ pub(crate) fn maximise<L: Likelihood>(
             best = Some((u, ll));
         }
     }
-    let (u, ll) = best.ok_or_else(|| {
-        Error::Engine("the likelihood is not finite at any starting point".into())
-    })?;
-    let covariance = information_inverse(model, &u).map(|inv| {
-        let j = jacobian(model, &u);
-        &j * inv * j.transpose()
-    });
-    Ok((u, ll, covariance))
+    best.ok_or_else(|| Error::Engine("the likelihood is not finite at any starting point".into()))
 }
 
 /// Rounds of Nelder-Mead from `start`.

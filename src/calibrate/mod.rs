@@ -49,8 +49,9 @@ pub use events::{
 };
 pub use fit::{Estimate, Fit, Held};
 pub use hawkes::{
-    BaselineForm, ExcitationForm, HawkesFit, MIN_EVENTS, RivalHawkesFit, RivalSpec,
-    SELF_CROSS_EVENTS, fit_hawkes, fit_rival_hawkes, log_likelihood as rival_log_likelihood,
+    BaselineForm, ExcitationForm, HawkesFit, MIN_EVENTS, PROFILE_RANGE, ProfileInterval,
+    RivalHawkesFit, RivalSpec, SELF_CROSS_EVENTS, fit_hawkes, fit_rival_hawkes,
+    log_likelihood as rival_log_likelihood, profile_decay,
 };
 pub use series::{Observations, QUARTER_COLUMN, Quarter, QuarterlySeries};
 pub use sizes::{MIN_SIZES, SizeFit, SizeLaw, fit_gamma, fit_lognormal};
