@@ -9,7 +9,7 @@ use outpace::engine::{Component, PathRng, PathStreams};
 use outpace::math;
 use outpace::process::{
     CompoundPoisson, CorrelatedNormals, ExpOu, Gbm, Hawkes, JumpSize, Logistic, MarkovRegime,
-    Merton, Ou, Process, Schedule, StandardNormal, TimeVaryingGbm, Transition,
+    Merton, Ou, Process, RivalHawkes, Schedule, StandardNormal, TimeVaryingGbm, Transition,
 };
 use rand::RngExt;
 use std::hint::black_box;
@@ -90,6 +90,7 @@ fn bench(c: &mut Criterion) {
         CompoundPoisson::new(4.0, jumps).unwrap(),
     );
     bench_process(&mut group, "hawkes", Hawkes::new(3.0, 1.5, 4.0).unwrap());
+    bench_process(&mut group, "rival_hawkes_5", rival_war());
     let generator = vec![
         vec![-1.0, 0.8, 0.2],
         vec![0.6, -0.8, 0.2],
@@ -125,6 +126,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// Five firms with the pooled law of the `hawkes` bench (baseline 3, jump 1.5,
+/// decay 4 per year): the cost of labelling events by firm, on top of it.
+fn rival_war() -> RivalHawkes {
+    RivalHawkes::new(&[0.4, 0.8, 0.6, 0.2, 1.0], 0.3, 0.3, 4.0).unwrap()
 }
 
 /// A path of 121 log-levels, as the engine exponentiates it.

@@ -12,6 +12,8 @@
 //!   parallel [`Simulation`](engine::Simulation) runner, its accumulators and
 //!   first-passage detection;
 //! * [`cloud`]: the AI-cloud business model, its scenarios and presets;
+//! * [`calibrate`]: maximum-likelihood estimators with standard errors, the CSV
+//!   data they read, and goodness-of-fit diagnostics;
 //! * [`analysis`]: break-even definitions, their time distributions, fan charts and
 //!   paired scenario comparisons;
 //! * [`report`]: text reports of studies and comparisons;
@@ -35,6 +37,7 @@
 
 pub mod analysis;
 pub mod calendar;
+pub mod calibrate;
 pub mod cloud;
 pub mod engine;
 pub mod error;

@@ -44,6 +44,7 @@ mod merton;
 mod normal;
 mod ou;
 mod regime;
+mod rival_hawkes;
 mod schedule;
 mod time_varying_gbm;
 mod ziggurat_tables;
@@ -58,6 +59,9 @@ pub use merton::{Merton, MertonStep};
 pub use normal::{StandardNormal, standard_normal};
 pub use ou::{Ou, OuStep};
 pub use regime::{MarkovRegime, RegimeState, RegimeStep};
+pub use rival_hawkes::{
+    MAX_FIRMS, MAX_MEAN_EVENTS_PER_STEP, RivalEvent, RivalHawkes, RivalHawkesState, RivalHawkesStep,
+};
 pub use schedule::Schedule;
 pub use time_varying_gbm::{TimeVaryingGbm, TimeVaryingGbmStep, TimeVaryingLogReturn};
 
