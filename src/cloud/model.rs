@@ -36,6 +36,76 @@ mod component {
     pub const PARAMETERS: Component = Component::new(7);
 }
 
+/// Stream sub-components of the per-path parameter draws ([`component::PARAMETERS`]),
+/// one per parameter (`docs/model.md`, 3.1). Never renumber: the id, not the order
+/// of use, decides a parameter's draws.
+mod parameter {
+    /// `initial.ai_revenue`.
+    pub const AI_REVENUE: u32 = 0;
+    /// `initial.traditional_revenue`.
+    pub const TRADITIONAL_REVENUE: u32 = 1;
+    /// `initial.utilisation`.
+    pub const UTILISATION: u32 = 2;
+    /// `initial.book_value`.
+    pub const BOOK_VALUE: u32 = 3;
+    /// `initial.capex`.
+    pub const INITIAL_CAPEX: u32 = 4;
+    /// `demand.growth_rate`.
+    pub const GROWTH_RATE: u32 = 10;
+    /// `demand.ceiling`.
+    pub const CEILING: u32 = 11;
+    /// `demand.volatility`.
+    pub const DEMAND_VOLATILITY: u32 = 12;
+    /// `demand.price_elasticity`.
+    pub const PRICE_ELASTICITY: u32 = 13;
+    /// `traditional.growth`.
+    pub const TRADITIONAL_GROWTH: u32 = 20;
+    /// `traditional.volatility`.
+    pub const TRADITIONAL_VOLATILITY: u32 = 21;
+    /// `price.deflation`.
+    pub const DEFLATION: u32 = 30;
+    /// `price.volatility`.
+    pub const PRICE_VOLATILITY: u32 = 31;
+    /// `price.floor`.
+    pub const PRICE_FLOOR: u32 = 32;
+    /// `price.regime_drift[m]`: 33 + m.
+    pub const REGIME_DRIFT: u32 = 33;
+    /// `price_war.baseline[m]`: 40 + m.
+    pub const WAR_BASELINE: u32 = 40;
+    /// `price_war.excitation`.
+    pub const EXCITATION: u32 = 43;
+    /// `price_war.decay`.
+    pub const DECAY: u32 = 44;
+    /// `chips.cost_multiplier[e]`: 50 + e.
+    pub const COST_MULTIPLIER: u32 = 50;
+    /// `capacity.unit_cost`.
+    pub const UNIT_COST: u32 = 60;
+    /// `capacity.cost_decline`.
+    pub const COST_DECLINE: u32 = 61;
+    /// `capacity.cost_volatility`.
+    pub const COST_VOLATILITY: u32 = 62;
+    /// `capacity.useful_life_years`.
+    pub const USEFUL_LIFE: u32 = 63;
+    /// `capex.headroom`.
+    pub const HEADROOM: u32 = 70;
+    /// `capex.response`.
+    pub const RESPONSE: u32 = 71;
+    /// `capex.budget_cap_ratio`.
+    pub const BUDGET_CAP_RATIO: u32 = 72;
+    /// `capex.lumpiness`.
+    pub const LUMPINESS: u32 = 73;
+    /// `opex.power_per_unit`.
+    pub const POWER_PER_UNIT: u32 = 80;
+    /// `opex.other_cost_ratio`.
+    pub const OTHER_COST_RATIO: u32 = 81;
+    /// `opex.chip_rnd`.
+    pub const CHIP_RND: u32 = 82;
+    /// `opex.tax_rate`.
+    pub const TAX_RATE: u32 = 83;
+    /// `finance.discount_rate`.
+    pub const DISCOUNT_RATE: u32 = 90;
+}
+
 /// Slots of the delivery pipeline: one more than the longest lead time, so that an
 /// order never lands in the slot being emptied.
 const PIPELINE: usize = MAX_LEAD_QUARTERS + 1;
@@ -190,31 +260,39 @@ impl CloudModel {
     fn draw_parameters(&self, streams: &PathStreams, dt: f64) -> Drawn {
         let s = &self.scenario;
         let d = |id, p| Self::draw(streams, id, p);
-        let life = d(63, &s.capacity.useful_life_years);
-        let discount_rate = d(90, &s.finance.discount_rate);
+        let life = d(parameter::USEFUL_LIFE, &s.capacity.useful_life_years);
+        let discount_rate = d(parameter::DISCOUNT_RATE, &s.finance.discount_rate);
         Drawn {
-            ai_revenue: d(0, &s.initial.ai_revenue),
-            traditional_revenue: d(1, &s.initial.traditional_revenue),
-            utilisation: d(2, &s.initial.utilisation),
-            book_value: d(3, &s.initial.book_value),
-            capex: d(4, &s.initial.capex),
-            elasticity: d(13, &s.demand.price_elasticity),
-            log_floor: d(32, &s.price.floor).ln(),
-            cost_multiplier: [0, 1, 2].map(|i| d(50 + i, &s.chips.cost_multiplier[i as usize])),
-            unit_cost: d(60, &s.capacity.unit_cost),
+            ai_revenue: d(parameter::AI_REVENUE, &s.initial.ai_revenue),
+            traditional_revenue: d(
+                parameter::TRADITIONAL_REVENUE,
+                &s.initial.traditional_revenue,
+            ),
+            utilisation: d(parameter::UTILISATION, &s.initial.utilisation),
+            book_value: d(parameter::BOOK_VALUE, &s.initial.book_value),
+            capex: d(parameter::INITIAL_CAPEX, &s.initial.capex),
+            elasticity: d(parameter::PRICE_ELASTICITY, &s.demand.price_elasticity),
+            log_floor: d(parameter::PRICE_FLOOR, &s.price.floor).ln(),
+            cost_multiplier: [0, 1, 2].map(|i| {
+                d(
+                    parameter::COST_MULTIPLIER + i,
+                    &s.chips.cost_multiplier[i as usize],
+                )
+            }),
+            unit_cost: d(parameter::UNIT_COST, &s.capacity.unit_cost),
             survival: 1.0 - dt / life,
             lead_survival: s
                 .chips
                 .lead_quarters
                 .map(|lead| (1.0 - dt / life).powi(lead as i32)),
             depreciation_rate: dt / life,
-            headroom: d(70, &s.capex.headroom),
-            response: d(71, &s.capex.response),
-            budget_cap_ratio: d(72, &s.capex.budget_cap_ratio),
-            power_per_unit: d(80, &s.opex.power_per_unit),
-            other_cost_ratio: d(81, &s.opex.other_cost_ratio),
-            chip_rnd: d(82, &s.opex.chip_rnd),
-            tax_rate: d(83, &s.opex.tax_rate),
+            headroom: d(parameter::HEADROOM, &s.capex.headroom),
+            response: d(parameter::RESPONSE, &s.capex.response),
+            budget_cap_ratio: d(parameter::BUDGET_CAP_RATIO, &s.capex.budget_cap_ratio),
+            power_per_unit: d(parameter::POWER_PER_UNIT, &s.opex.power_per_unit),
+            other_cost_ratio: d(parameter::OTHER_COST_RATIO, &s.opex.other_cost_ratio),
+            chip_rnd: d(parameter::CHIP_RND, &s.opex.chip_rnd),
+            tax_rate: d(parameter::TAX_RATE, &s.opex.tax_rate),
             quarter_discount: (1.0 + discount_rate).powf(-dt),
         }
     }
@@ -225,34 +303,51 @@ impl CloudModel {
         let s = &self.scenario;
         let d = |id, p| Self::draw(streams, id, p);
         let adoption = Logistic::new(
-            d(10, &s.demand.growth_rate),
-            d(11, &s.demand.ceiling),
-            d(12, &s.demand.volatility),
+            d(parameter::GROWTH_RATE, &s.demand.growth_rate),
+            d(parameter::CEILING, &s.demand.ceiling),
+            d(parameter::DEMAND_VOLATILITY, &s.demand.volatility),
             drawn.ai_revenue,
         )?;
         let traditional = Gbm::new(
-            d(20, &s.traditional.growth),
-            d(21, &s.traditional.volatility),
+            d(parameter::TRADITIONAL_GROWTH, &s.traditional.growth),
+            d(parameter::TRADITIONAL_VOLATILITY, &s.traditional.volatility),
             1.0,
         )?;
-        let (deflation, price_vol) = (d(30, &s.price.deflation), d(31, &s.price.volatility));
+        let (deflation, price_vol) = (
+            d(parameter::DEFLATION, &s.price.deflation),
+            d(parameter::PRICE_VOLATILITY, &s.price.volatility),
+        );
         let price = |i: u32| {
             Gbm::new(
-                d(33 + i, &s.price.regime_drift[i as usize]) - deflation,
+                d(
+                    parameter::REGIME_DRIFT + i,
+                    &s.price.regime_drift[i as usize],
+                ) - deflation,
                 price_vol,
                 1.0,
             )
         };
         let unit_cost = Gbm::new(
-            -d(61, &s.capacity.cost_decline),
-            d(62, &s.capacity.cost_volatility),
+            -d(parameter::COST_DECLINE, &s.capacity.cost_decline),
+            d(parameter::COST_VOLATILITY, &s.capacity.cost_volatility),
             1.0,
         )?;
-        let (alpha, beta) = (d(43, &s.price_war.excitation), d(44, &s.price_war.decay));
+        let (alpha, beta) = (
+            d(parameter::EXCITATION, &s.price_war.excitation),
+            d(parameter::DECAY, &s.price_war.decay),
+        );
         let war = |i: u32| {
-            Hawkes::new(d(40 + i, &s.price_war.baseline[i as usize]), alpha, beta)?.transition(dt)
+            Hawkes::new(
+                d(
+                    parameter::WAR_BASELINE + i,
+                    &s.price_war.baseline[i as usize],
+                ),
+                alpha,
+                beta,
+            )?
+            .transition(dt)
         };
-        let cv = d(73, &s.capex.lumpiness);
+        let cv = d(parameter::LUMPINESS, &s.capex.lumpiness);
         let lumps = if cv > 0.0 {
             let shape = 1.0 / (cv * cv);
             Some(

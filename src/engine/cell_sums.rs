@@ -42,8 +42,8 @@ impl CellSums {
 
     /// [`add_all`](Self::add_all) with AVX2 intrinsics. Left to the compiler, the
     /// minimum became a masked store (the loop stores `min[i]` only when
-    /// `x < min[i]`), which made the update 30-45% slower in a scratch
-    /// microbenchmark.
+    /// `x < min[i]`), which was slower (`docs/performance.md`, "Fewer instructions
+    /// per value in the accumulators").
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn add_all_avx2(&mut self, xs: &[f64], shift: &[f64]) {
@@ -125,8 +125,9 @@ impl CellSums {
     /// [`add_columns`](Self::add_columns) of four cells with AVX2 intrinsics: one
     /// register per running sum, and the four bucket slots computed and
     /// range-checked at once (the compiler's version of the generic form kept
-    /// the sums in halves and the count pointers on the stack: 15 instructions a
-    /// value against 7).
+    /// the sums in halves and the count pointers on the stack, about twice the
+    /// instructions a value: `docs/performance.md`, "One pass for the sums and the
+    /// sketches").
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn add_columns_avx2(
@@ -414,7 +415,7 @@ pub(crate) const COLUMN_LANES: usize = 4;
 /// Whether every value is finite. `x * 0` is a zero for finite `x` and NaN for an
 /// infinity or NaN, and a NaN survives any sum; four running sums instead of one
 /// let the loop vectorise (integer tests of the exponent bits did not under SSE2,
-/// which has no 64-bit integer comparison: 4 instructions a value).
+/// which has no 64-bit integer comparison; counts in `docs/performance.md`).
 pub(crate) fn all_finite(xs: &[f64]) -> bool {
     const LANES: usize = 4;
     let mut lanes = [0.0; LANES];

@@ -120,8 +120,8 @@ impl<M: Model> RunContext<'_, M> {
 }
 
 /// Steps the path state in `slot` through the points after the first, writing
-/// each point's `s` observations into `rest`. Its shape is for the compiler
-/// (callgrind on W at 20,000 paths: 120.1M instructions before, 110.7M after):
+/// each point's `s` observations into `rest`. Its shape is for the compiler (the
+/// instruction counts are in `docs/performance.md`, "Loop invariants in registers"):
 /// - not inlined, so that `model` and `plan` arrive as parameters, which nothing
 ///   in the loop can write, not even the rare call to the normal sampler's
 ///   rejection steps: their fields are loaded once per path, not once per step;
@@ -521,10 +521,10 @@ fn first_at_or_below(xs: &[f64], b: f64) -> Option<usize> {
 /// two values for an upper barrier), starting from `start`.
 ///
 /// Each group of eight values is reduced to that extreme on four running lanes,
-/// which vectorises (`maxpd` on pairs of values under SSE2: about 2.6 instructions
-/// a value), and searched value by value only when the extreme hits: a plain
-/// `position` costs several instructions a value, and OR-ing eight comparisons
-/// compiled to 4.4. `toward(x, acc)` must keep `acc` when `x` is NaN, as
+/// which vectorises (`maxpd` on pairs of values under SSE2), and searched value by
+/// value only when the extreme hits: a plain `position`, or OR-ing eight
+/// comparisons, compiles to scalar compares (counts in `docs/performance.md`,
+/// "The passage scan and the finiteness check"). `toward(x, acc)` must keep `acc` when `x` is NaN, as
 /// `if x > acc { x } else { acc }` does, so that a NaN (which hits no barrier)
 /// never hides a later hit.
 #[inline(always)]
