@@ -11,12 +11,16 @@
 //! * [`engine`]: the [`Model`](engine::Model) trait, keyed random streams, the
 //!   parallel [`Simulation`](engine::Simulation) runner, its accumulators and
 //!   first-passage detection;
-//! * [`cloud`]: the AI-cloud business model, its scenarios and presets;
+//! * [`inputs`]: parameters fixed or drawn from a law, and their domains;
+//! * [`calendar`]: what each point of a grid stands for (quarters, months, years);
+//! * [`cloud`]: the AI-cloud business model, its scenarios, presets and standard
+//!   break-even rules (the only module that knows the cloud);
 //! * [`calibrate`]: maximum-likelihood estimators with standard errors, the CSV
 //!   data they read, and goodness-of-fit diagnostics;
-//! * [`analysis`]: break-even definitions, their time distributions, fan charts and
-//!   paired scenario comparisons;
-//! * [`report`]: text reports of studies and comparisons;
+//! * [`analysis`]: what a studied model provides ([`StudyModel`](analysis::StudyModel)),
+//!   break-even rules, their time distributions, fan charts, paired scenario
+//!   comparisons and the [`Study`](analysis::Study) that gathers them, for any model;
+//! * [`report`]: text, JSON, CSV and SVG reports of studies and comparisons;
 //! * [`math`]: an exponential with the same bits on every platform, and its
 //!   vectorised bulk form;
 //! * [`stats`]: exact sums, mergeable moments, quantile sketches and confidence
@@ -48,6 +52,9 @@ pub mod report;
 pub mod stats;
 
 pub use error::{Error, Result};
+/// The ndarray version of the public signatures (recorded paths, sensitivity
+/// matrices), so that users need not match versions.
+pub use ndarray;
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]
