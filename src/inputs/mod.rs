@@ -6,6 +6,7 @@
 
 mod domain;
 mod param;
+mod quantile;
 
 pub use domain::Domain;
 pub use param::Param;
