@@ -4,6 +4,7 @@
 //! Nothing here knows a particular model: the cloud model's scenarios use these
 //! types, and so can any model of a user's own.
 
+pub mod design;
 mod domain;
 mod param;
 mod quantile;
