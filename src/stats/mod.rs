@@ -5,6 +5,7 @@ mod exact_sum;
 mod interval;
 mod moments;
 mod rank;
+pub mod sensitivity;
 mod sketch;
 
 pub use exact_sum::ExactSum;
