@@ -269,73 +269,122 @@ fn bootstrap(
     resamples: usize,
     seed: u64,
 ) -> Vec<Vec<f64>> {
+    let data = outputs.as_standard_layout();
+    let data = Rows {
+        values: data.as_slice().expect("standard layout"),
+        rows: outputs.dim().1,
+        columns: outputs.dim().2,
+        mean: mean.as_slice().expect("a fresh array"),
+    };
     (0..resamples)
         .into_par_iter()
         .map(|r| {
-            resample(
-                outputs,
-                mean,
-                resample_rows(seed, r as u64, outputs.dim().1),
+            data.resample(
+                &resample_counts(seed, r as u64, data.rows),
+                outputs.dim().0 - 2,
             )
         })
         .collect()
 }
 
-/// `n` row indices drawn with replacement: `floor(w n / 2^64)` for the words `w` of
-/// the resample's stream (a bias below `n / 2^64`).
-fn resample_rows(seed: u64, r: u64, n: usize) -> Vec<usize> {
+/// How many times each of the `n` base rows is drawn in resample `r`: `n` draws
+/// with replacement, row `floor(w n / 2^64)` for each word `w` of the resample's
+/// stream (a bias below `n / 2^64`).
+fn resample_counts(seed: u64, r: u64, n: usize) -> Vec<u32> {
     let mut rng = PathStreams::new(seed, r).rng(SOBOL_BOOTSTRAP_STREAM);
-    (0..n)
-        .map(|_| ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize)
-        .collect()
+    let mut counts = vec![0u32; n];
+    for _ in 0..n {
+        counts[((u128::from(rng.next_u64()) * n as u128) >> 64) as usize] += 1;
+    }
+    counts
 }
 
-/// The indices of one resample, each output centred by the resample's own mean
-/// `m_r` (on values already centred by the full sample's, so no cancellation):
-/// `S = (sum b (c - a) - m_r sum (c - a)) / (N V_r)`, `ST = sum (a - c)^2 / (2 N V_r)`.
-fn resample(outputs: ArrayView3<'_, f64>, mean: &Array1<f64>, rows: Vec<usize>) -> Vec<f64> {
-    let (blocks, n, columns) = outputs.dim();
-    let groups = blocks - 2;
-    let (a, b) = (
-        outputs.index_axis(Axis(0), 0),
-        outputs.index_axis(Axis(0), 1),
-    );
-    let (mut sum, mut squares) = (vec![0.0; columns], vec![0.0; columns]);
-    for &k in &rows {
-        for (t, ((&x, &y), &m)) in a.row(k).iter().zip(b.row(k)).zip(mean).enumerate() {
-            let (x, y) = (x - m, y - m);
-            sum[t] += x + y;
-            squares[t] += x * x + y * y;
-        }
+/// The `(G + 2) x N x T` outputs as one row-major slice, and each column's mean.
+struct Rows<'a> {
+    values: &'a [f64],
+    rows: usize,
+    columns: usize,
+    mean: &'a [f64],
+}
+
+impl Rows<'_> {
+    fn row(&self, block: usize, k: usize) -> &[f64] {
+        let start = (block * self.rows + k) * self.columns;
+        &self.values[start..start + self.columns]
     }
-    let nf = n as f64;
-    let shift: Vec<f64> = sum.iter().map(|s| s / (2.0 * nf)).collect();
-    let var: Vec<f64> = (0..columns)
-        .map(|t| squares[t] / (2.0 * nf) - shift[t] * shift[t])
-        .collect();
-    let mut draws = vec![f64::NAN; 2 * groups * columns];
-    let (mut cross, mut change, mut jump) =
-        (vec![0.0; columns], vec![0.0; columns], vec![0.0; columns]);
-    for g in 0..groups {
-        let ab = outputs.index_axis(Axis(0), 2 + g);
-        cross.fill(0.0);
-        change.fill(0.0);
-        jump.fill(0.0);
-        for &k in &rows {
-            let row = a.row(k).into_iter().zip(b.row(k)).zip(ab.row(k)).zip(mean);
-            for (t, (((&x, &y), &w), &m)) in row.enumerate() {
-                let (x, y, w) = (x - m, y - m, w - m);
-                cross[t] += y * (w - x);
-                change[t] += w - x;
-                jump[t] += (x - w) * (x - w);
+
+    /// The indices of one resample, given each base row's count, each output
+    /// centred by the resample's own mean `m_r` (on values already centred by the
+    /// full sample's, so no cancellation): with weighted sums over the base rows,
+    /// `S = (sum b (c - a) - m_r sum (c - a)) / (N V_r)`, `ST = sum (a - c)^2 / (2 N V_r)`,
+    /// `V_r = sum (a^2 + b^2) / 2N - m_r^2`.
+    fn resample(&self, counts: &[u32], groups: usize) -> Vec<f64> {
+        let columns = self.columns;
+        let drawn: Vec<(usize, f64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c > 0)
+            .map(|(k, &c)| (k, f64::from(c)))
+            .collect();
+        let (mut sum, mut squares) = (vec![0.0; columns], vec![0.0; columns]);
+        for &(k, w) in &drawn {
+            let (ra, rb) = (self.row(0, k), self.row(1, k));
+            for t in 0..columns {
+                let (x, y) = (ra[t] - self.mean[t], rb[t] - self.mean[t]);
+                sum[t] += w * (x + y);
+                squares[t] += w * (x * x + y * y);
             }
         }
-        for t in (0..columns).filter(|&t| var[t] > 0.0) {
-            draws[g * columns + t] = (cross[t] - shift[t] * change[t]) / (nf * var[t]);
-            draws[(groups + g) * columns + t] = jump[t] / (2.0 * nf * var[t]);
+        let n = self.rows as f64;
+        let shift: Vec<f64> = sum.iter().map(|s| s / (2.0 * n)).collect();
+        let var: Vec<f64> = (0..columns)
+            .map(|t| squares[t] / (2.0 * n) - shift[t] * shift[t])
+            .collect();
+        // Per group and column: sum b (c - a), sum (c - a), sum (a - c)^2. Rows in the
+        // outer loop, so that each row of the outputs is read once per resample.
+        let mut cross = vec![0.0; groups * columns];
+        let mut change = vec![0.0; groups * columns];
+        let mut jump = vec![0.0; groups * columns];
+        let (mut a, mut b) = (vec![0.0; columns], vec![0.0; columns]);
+        for &(k, w) in &drawn {
+            for (((x, y), (&ra, &rb)), &m) in a
+                .iter_mut()
+                .zip(b.iter_mut())
+                .zip(self.row(0, k).iter().zip(self.row(1, k)))
+                .zip(self.mean)
+            {
+                *x = ra - m;
+                *y = rb - m;
+            }
+            for g in 0..groups {
+                let span = g * columns..(g + 1) * columns;
+                let lanes = cross[span.clone()]
+                    .iter_mut()
+                    .zip(&mut change[span.clone()])
+                    .zip(&mut jump[span]);
+                let values = self
+                    .row(2 + g, k)
+                    .iter()
+                    .zip(self.mean)
+                    .zip(a.iter().zip(&b));
+                for (((cross, change), jump), ((&rc, &m), (&x, &y))) in lanes.zip(values) {
+                    let d = (rc - m) - x;
+                    *cross += w * y * d;
+                    *change += w * d;
+                    *jump += w * d * d;
+                }
+            }
         }
+        let mut draws = vec![f64::NAN; 2 * groups * columns];
+        for g in 0..groups {
+            for t in (0..columns).filter(|&t| var[t] > 0.0) {
+                let at = g * columns + t;
+                draws[at] = (cross[at] - shift[t] * change[at]) / (n * var[t]);
+                draws[(groups + g) * columns + t] = jump[at] / (2.0 * n * var[t]);
+            }
+        }
+        draws
     }
-    draws
 }
 
 /// The percentile interval `[q_{(1-c)/2}, q_{(1+c)/2}]` of the finite resampled
