@@ -1,5 +1,7 @@
 //! Statistics: exact order-independent sums, mergeable moments and quantile
-//! sketches (the engine's accumulators), and confidence intervals.
+//! sketches (the engine's accumulators), confidence intervals, rank correlations
+//! ([`spearman`], [`srrc`]) and variance-based sensitivity indices
+//! ([`sensitivity`]).
 
 mod exact_sum;
 mod interval;
