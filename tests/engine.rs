@@ -390,7 +390,7 @@ fn a_non_finite_observation_is_an_error_naming_path_step_and_series() {
                 series: "bad".into(),
                 path: 300,
                 step: 5,
-                value: "NaN".into()
+                value: f64::NAN.into()
             }
         );
     }

@@ -524,7 +524,7 @@ impl<M: Model> Simulation<M> {
             series: series.to_owned(),
             path,
             step,
-            value: value.to_string(),
+            value: crate::error::Value::Number(value),
         }
     }
 
