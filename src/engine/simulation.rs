@@ -340,13 +340,6 @@ impl<M: Model> Simulation<M> {
         if self.memory_cap == 0 {
             return Err(Error::invalid("memory_cap", 0, "must be > 0 bytes"));
         }
-        if grid.steps() >= CENSORED as usize {
-            return Err(Error::invalid(
-                "steps",
-                grid.steps(),
-                format!("must be < {CENSORED}"),
-            ));
-        }
         let names = self.model.series();
         if names.is_empty() {
             return Err(Error::invalid(
