@@ -686,3 +686,54 @@ fn thread_counts_are_bounded() {
     let err = per_worker.threads(8).run().unwrap_err().to_string();
     assert!(err.contains("`threads` = 8"), "{err}");
 }
+
+/// A model whose steps are slow (a tenth of a millisecond each), to time
+/// cancellation inside a block.
+struct Slow;
+
+impl Model for Slow {
+    type Plan = ();
+    type State = ();
+
+    fn series(&self) -> &[&'static str] {
+        &["x"]
+    }
+
+    fn plan(&self, _grid: &Grid) -> Result<()> {
+        Ok(())
+    }
+
+    fn init(&self, _plan: &(), _streams: &PathStreams, obs: &mut [f64]) {
+        obs[0] = 0.0;
+    }
+
+    fn step(&self, _plan: &(), _state: &mut (), k: usize, obs: &mut [f64]) {
+        std::thread::sleep(std::time::Duration::from_micros(100));
+        obs[0] = k as f64;
+    }
+}
+
+#[test]
+fn cancellation_stops_within_a_path_not_a_block() {
+    // A block of 256 paths of 50 slow steps takes over a second; a path 5 ms. The
+    // run is cancelled while its first blocks are in flight (nothing is done yet):
+    // it must return within a few paths, not after the blocks.
+    let control = RunControl::new();
+    let sim = Simulation::new(Slow)
+        .paths(1_000)
+        .steps(50)
+        .threads(2)
+        .control(&control);
+    let canceller = {
+        let control = std::sync::Arc::clone(&control);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            control.cancel();
+            std::time::Instant::now()
+        })
+    };
+    assert_eq!(sim.run().unwrap_err(), Error::Cancelled);
+    let latency = canceller.join().unwrap().elapsed();
+    assert_eq!(control.done(), 0);
+    assert!(latency.as_secs_f64() < 0.3, "{latency:?}");
+}

@@ -66,7 +66,7 @@ impl Selection {
 ///
 /// Another thread can read [`done`](RunControl::done) to draw a progress bar and call
 /// [`cancel`](RunControl::cancel) to stop the run early; the run then returns
-/// [`Error::Cancelled`] after the blocks in flight finish.
+/// [`Error::Cancelled`] once the paths in flight (one per thread) finish.
 #[derive(Debug, Default)]
 pub struct RunControl {
     done: AtomicU64,
@@ -119,9 +119,11 @@ impl RunControl {
 /// per-path outputs allocates nothing that grows with the number of paths, up to
 /// [`MAX_PATHS`].
 ///
-/// **Cancellation** ([`RunControl::cancel`]) is checked before each block of
-/// [`BLOCK_PATHS`] paths: after it, each thread finishes the block it is running
-/// (at most `BLOCK_PATHS x steps` steps of the model) and no other block starts.
+/// **Cancellation** ([`RunControl::cancel`]) is checked before each path: after
+/// it, each thread finishes the path it is simulating (at most `steps` steps of
+/// the model; the processes of [`process`](crate::process) bound the work of a
+/// step, see [`MAX_EXPECTED_EVENTS_PER_STEP`](crate::process::MAX_EXPECTED_EVENTS_PER_STEP))
+/// and nothing else starts.
 ///
 /// ```
 /// use outpace::engine::{Barrier, FirstPassage, ProcessModel, Simulation};
@@ -332,6 +334,7 @@ impl<M: Model> Simulation<M> {
             keep_scalars: self.keep_scalars,
             shift: vec![0.0; grid.points() * series],
             scalar_shift: vec![0.0; scalars],
+            control: self.control.as_deref(),
         };
         // Path 0's values are the shifts of every moment (see `Moments`).
         let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
@@ -553,6 +556,9 @@ impl<M: Model> Simulation<M> {
             return Err(Stop);
         }
         collector.run_block(ctx, block, out);
+        if collector.cancelled {
+            return Err(Stop);
+        }
         if let Some(c) = control {
             c.done
                 .fetch_add(ctx.block_range(block).len() as u64, Ordering::Relaxed);
