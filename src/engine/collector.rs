@@ -17,7 +17,7 @@ use super::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
 use super::first_passage::{PassageKind, ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
-use super::{Grid, Hold, PassageTracker, PathStreams};
+use super::{Grid, Hold, PassageTracker, PathStreams, RunControl};
 use crate::math;
 use crate::stats::{Moments, QuantileSketch};
 use std::mem::take;
@@ -50,6 +50,8 @@ pub(crate) struct RunContext<'a, M: Model> {
     /// moments.
     pub shift: Vec<f64>,
     pub scalar_shift: Vec<f64>,
+    /// Checked before each path, so that a cancelled run stops within a path.
+    pub control: Option<&'a RunControl>,
 }
 
 impl<M: Model> RunContext<'_, M> {
@@ -237,6 +239,12 @@ impl Collector {
         let (mut rows, mut obs) = (take(&mut self.sketch_rows), take(&mut self.obs));
         let mut finite = true;
         for (local, path) in range.clone().enumerate() {
+            if ctx.control.is_some_and(RunControl::is_cancelled) {
+                // The block is abandoned: the run returns `Error::Cancelled`.
+                self.cancelled = true;
+                (self.sketch_rows, self.obs) = (rows, obs);
+                return;
+            }
             let row = &mut rows[local * self.row..];
             finite &= if ctx.all_sketched() {
                 self.simulate_and_fold(ctx, path, local, &mut row[..cells], &mut out)

@@ -28,5 +28,7 @@ pub use outcome::{
     StepStats,
 };
 pub use process_model::{ProcessModel, ProcessPath};
-pub use simulation::{DEFAULT_MEMORY_CAP, RunControl, Selection, Simulation};
+pub use simulation::{
+    DEFAULT_MEMORY_CAP, MAX_PATHS, MAX_THREADS, RunControl, Selection, Simulation,
+};
 pub use streams::{Component, PathRng, PathStreams};

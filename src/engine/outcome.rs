@@ -75,15 +75,30 @@ impl Outcome {
 }
 
 /// Summary statistics of one series at one point, over all paths.
+///
+/// A spread needs two values: from a run of one path, `std_dev` and `std_error`
+/// are NaN (not 0: the spread is unknown, not nil), as [`spread`](StepStats::spread)
+/// says with `None`. A run has at least one path, so `mean`, `min` and `max` are
+/// always values of the series.
+///
+/// ```
+/// use outpace::engine::StepStats;
+/// use outpace::stats::Moments;
+/// let mut one = Moments::new(0.0);
+/// one.add(3.0);
+/// let stats = StepStats::from(&one);
+/// assert_eq!((stats.mean, stats.spread()), (3.0, None));
+/// assert!(stats.std_dev.is_nan());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StepStats {
     /// Number of paths.
     pub count: u64,
-    /// Sample mean.
+    /// Sample mean (NaN for no values).
     pub mean: f64,
-    /// Sample standard deviation (divisor `n - 1`).
+    /// Sample standard deviation (divisor `n - 1`); NaN for fewer than two values.
     pub std_dev: f64,
-    /// Standard error of the mean.
+    /// Standard error of the mean; NaN for fewer than two values.
     pub std_error: f64,
     /// Smallest value.
     pub min: f64,
@@ -91,13 +106,20 @@ pub struct StepStats {
     pub max: f64,
 }
 
+impl StepStats {
+    /// `(std_dev, std_error)`, or `None` for fewer than two values.
+    pub fn spread(&self) -> Option<(f64, f64)> {
+        (self.count >= 2).then_some((self.std_dev, self.std_error))
+    }
+}
+
 impl From<&Moments> for StepStats {
     fn from(m: &Moments) -> Self {
         StepStats {
             count: m.count(),
-            mean: m.mean(),
-            std_dev: m.std_dev(),
-            std_error: m.std_error(),
+            mean: m.mean().unwrap_or(f64::NAN),
+            std_dev: m.std_dev().unwrap_or(f64::NAN),
+            std_error: m.std_error().unwrap_or(f64::NAN),
             min: m.min(),
             max: m.max(),
         }
@@ -236,11 +258,56 @@ pub(crate) const CENSORED: u32 = u32::MAX;
 ///
 /// Times are point indices `k` (time `k dt`); a censored path (no passage within the
 /// horizon) is `None`, never the horizon.
+///
+/// A run's passage times cover at least one path. Only [`head`](Self::head)`(0)`
+/// (or a deserialised empty list) holds none: then [`probability`](Self::probability)
+/// is NaN (0 of 0 paths is no share), [`cdf`](Self::cdf) an error, and
+/// [`quantile`](Self::quantile) and [`mean`](Self::mean) `None`. Deserialisation
+/// checks that every time is a point of the horizon or censored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PassageTimesData")]
 pub struct PassageTimes {
     name: String,
     steps: usize,
     times: Vec<u32>,
+}
+
+/// The serialised form of [`PassageTimes`], checked on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassageTimesData {
+    name: String,
+    steps: usize,
+    times: Vec<u32>,
+}
+
+impl TryFrom<PassageTimesData> for PassageTimes {
+    type Error = crate::Error;
+
+    fn try_from(data: PassageTimesData) -> Result<Self> {
+        if data.steps >= CENSORED as usize {
+            return Err(crate::Error::invalid(
+                "steps",
+                data.steps,
+                format!("must be < {CENSORED}"),
+            ));
+        }
+        if let Some(i) = data
+            .times
+            .iter()
+            .position(|&t| t != CENSORED && t as usize > data.steps)
+        {
+            return Err(crate::Error::invalid(
+                format!("times[{i}]"),
+                data.times[i],
+                format!(
+                    "must be a point in 0..={} or {CENSORED} (censored)",
+                    data.steps
+                ),
+            ));
+        }
+        Ok(PassageTimes::new(data.name, data.steps, data.times))
+    }
 }
 
 impl PassageTimes {
@@ -264,6 +331,9 @@ impl PassageTimes {
     }
 
     /// Passage time of path `path`, `None` if censored.
+    ///
+    /// # Panics
+    /// If `path >= self.paths()`.
     pub fn time(&self, path: usize) -> Option<usize> {
         decode(self.times[path])
     }
@@ -275,7 +345,8 @@ impl PassageTimes {
 
     /// The passage times of the first `paths` paths (all of them if fewer). Path `i`
     /// draws the same random numbers whatever the size of the run, so the head of a
-    /// large run pairs with a smaller run of the same seed.
+    /// large run pairs with a smaller run of the same seed. `head(0)` holds no path
+    /// (see the type's documentation for what its statistics are).
     pub fn head(&self, paths: usize) -> PassageTimes {
         let paths = paths.min(self.times.len());
         PassageTimes::new(self.name.clone(), self.steps, self.times[..paths].to_vec())
@@ -295,7 +366,8 @@ impl PassageTimes {
         self.times.iter().filter(|&&t| t != CENSORED).count() as u64
     }
 
-    /// Share of paths that passed within the horizon.
+    /// Share of paths that passed within the horizon; NaN when there are no paths
+    /// (only from [`head`](Self::head)`(0)`).
     pub fn probability(&self) -> f64 {
         self.passed() as f64 / self.paths() as f64
     }
@@ -395,6 +467,33 @@ mod tests {
         assert!(cdf[2].lower < 0.5 && cdf[2].upper > 0.5);
         assert_eq!(p.time(1), None);
         assert_eq!(p.time(4), Some(5));
+    }
+
+    #[test]
+    fn an_empty_head_has_documented_statistics() {
+        let p = PassageTimes::new("x".into(), 3, vec![1, CENSORED, 2]);
+        let empty = p.head(0);
+        assert_eq!(empty.paths(), 0);
+        assert!(empty.probability().is_nan());
+        assert!(empty.cdf(0.95).is_err());
+        assert_eq!((empty.quantile(0.5), empty.mean()), (None, None));
+        assert_eq!(empty.histogram(), vec![0; 4]);
+        assert_eq!(p.head(1).probability(), 1.0);
+        assert_eq!(p.head(99), p);
+    }
+
+    #[test]
+    fn deserialisation_checks_every_time() {
+        let p = PassageTimes::new("x".into(), 3, vec![3, CENSORED, 0]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<PassageTimes>(&json).unwrap(), p);
+        // A time past the horizon used to be accepted, and `histogram` then
+        // indexed out of bounds.
+        let bad = r#"{"name":"x","steps":3,"times":[4]}"#;
+        let err = serde_json::from_str::<PassageTimes>(bad).unwrap_err();
+        assert!(err.to_string().contains("`times[0]`"), "{err}");
+        let bad = format!(r#"{{"name":"x","steps":{},"times":[]}}"#, u32::MAX);
+        assert!(serde_json::from_str::<PassageTimes>(&bad).is_err());
     }
 
     #[test]

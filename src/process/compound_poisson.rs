@@ -1,6 +1,6 @@
 //! Compound Poisson process and the jump-size laws it draws from.
 
-use super::{Process, Transition, check_dt, standard_normal};
+use super::{MAX_EXPECTED_EVENTS_PER_STEP, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
 use rand::distr::Distribution;
 use rand::{Rng, RngExt};
@@ -232,7 +232,9 @@ impl Distribution<f64> for JumpSize {
 /// independent of `N`. `X_0 = 0`.
 ///
 /// **Exact transition** over a step `dt`: draw `n ~ Poisson(lambda dt)`, then `n`
-/// jumps; add their sum to the total. The state ([`CompoundPoissonState`]) also keeps
+/// jumps; add their sum to the total. A step costs `lambda dt` jump draws on
+/// average, so [`transition`](Process::transition) refuses `lambda dt` above
+/// [`MAX_EXPECTED_EVENTS_PER_STEP`](super::MAX_EXPECTED_EVENTS_PER_STEP). The state ([`CompoundPoissonState`]) also keeps
 /// the number of events so far and the count and sum of the most recent step.
 ///
 /// **Closed forms** (checked in the tests): `E[N_t] = Var[N_t] = lambda t`,
@@ -409,10 +411,25 @@ where
         CompoundPoissonState::default()
     }
 
+    /// # Errors
+    /// If `dt` is not finite and `> 0`, or the step expects more than
+    /// [`MAX_EXPECTED_EVENTS_PER_STEP`] events (`rate dt`): each event is a jump
+    /// drawn in the step.
     fn transition(&self, dt: f64) -> Result<CompoundPoissonStep<D>> {
         let dt = check_dt(dt)?;
+        let events = EventCount::new("rate", self.rate, dt)?;
+        if events.mean() > MAX_EXPECTED_EVENTS_PER_STEP {
+            return Err(Error::invalid(
+                "rate * dt",
+                events.mean(),
+                format!(
+                    "the expected events per step must be <= {MAX_EXPECTED_EVENTS_PER_STEP:e}: \
+                     each is a jump drawn in the step"
+                ),
+            ));
+        }
         Ok(CompoundPoissonStep {
-            events: EventCount::new("rate", self.rate, dt)?,
+            events,
             jumps: self.jumps.clone(),
         })
     }
@@ -573,9 +590,11 @@ mod tests {
         let cp = CompoundPoisson::new(2.0, jumps).unwrap();
         assert!(cp.transition(0.0).unwrap_err().to_string().contains("`dt`"));
         assert!(cp.transition(f64::NAN).is_err());
-        let err = cp.transition(3e9).unwrap_err().to_string();
-        assert!(err.contains("`rate * dt`"), "{err}");
-        assert!(cp.transition(2e9).is_ok());
+        // 1e7 expected jumps a step would take seconds a step: refused.
+        let err = cp.transition(5_001.0).unwrap_err().to_string();
+        assert!(err.contains("`rate * dt`") && err.contains("1e4"), "{err}");
+        assert!(cp.transition(5_000.0).is_ok());
+        assert!(cp.transition(3e9).is_err());
     }
 
     #[test]

@@ -122,6 +122,18 @@ pub trait GaussianDriven: Transition {
     fn step_with<R: Rng + ?Sized>(&self, state: &mut Self::State, z: f64, rng: &mut R);
 }
 
+/// The most events a transition may expect in one step. The work of a step of a
+/// point process grows with its events (a Hawkes step handles them one by one, a
+/// compound Poisson step draws one jump each), so a transition expecting more is
+/// refused: a step then costs at most about `1e4` event draws on average, whatever
+/// the parameters, and a path of `n` steps about `1e4 n`.
+pub const MAX_EXPECTED_EVENTS_PER_STEP: f64 = 1e4;
+
+/// The largest matrix a process accepts: at most 64 regimes of a
+/// [`MarkovRegime`], 64 drivers of [`CorrelatedNormals`]. Their construction and
+/// transition take `O(n^3)` work and a step `O(n)` or `O(n^2)`.
+pub const MAX_MATRIX_DIM: usize = 64;
+
 /// Validates a step length: finite and `> 0`.
 pub(crate) fn check_dt(dt: f64) -> Result<f64> {
     crate::error::check::positive("dt", dt)

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// `sum_j |q_ij|`.
 const ROW_SUM_TOLERANCE: f64 = 1e-9;
 
+/// Most iterations of the SVD behind the stationary law: far more than a generator
+/// of at most [`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM) regimes needs.
+const MAX_SVD_ITERATIONS: usize = 100_000;
+
 /// A continuous-time Markov chain on regimes `0..N` (price war / stable /
 /// supply-constrained, export controls open / restricted / banned, ...), with
 /// generator `Q` and starting regime `initial`.
@@ -69,7 +73,8 @@ impl TryFrom<MarkovRegimeParams> for MarkovRegime {
 impl MarkovRegime {
     /// A chain with generator `generator` (rows), starting in regime `initial`.
     ///
-    /// The generator must be a non-empty square matrix of finite numbers, with
+    /// The generator must be a non-empty square matrix of finite numbers, of at
+    /// most [`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM) regimes, with
     /// off-diagonal rates `>= 0` and rows summing to 0 within `1e-9` times the row's
     /// scale `sum_j |q_ij|` (the stored diagonal is then set to exactly minus the sum
     /// of the row's off-diagonal rates); `initial` must be `< N`. Errors name the
@@ -77,7 +82,6 @@ impl MarkovRegime {
     pub fn new(generator: Vec<Vec<f64>>, initial: usize) -> Result<Self> {
         let mut q = square_matrix("generator", &generator)?;
         let n = q.nrows();
-        u32::try_from(n).map_err(|_| Error::invalid("generator", n, "too many regimes"))?;
         for i in 0..n {
             check_generator_row(&mut q, i)?;
         }
@@ -137,7 +141,9 @@ impl MarkovRegime {
     /// regimes) `pi` is not unique and this returns a stationary mixture of the
     /// classes' distributions, which is in general *not* the long-run law from
     /// `initial`: use [`distribution`](MarkovRegime::distribution) at a large `t`
-    /// for that. Never panics.
+    /// for that. Never panics, and its work is bounded: should the SVD not
+    /// converge within its iteration bound (not seen for a valid generator), the
+    /// law at a time far beyond every switching time scale is returned instead.
     pub fn stationary_distribution(&self) -> Vec<f64> {
         let n = self.n_regimes();
         let scale = self
@@ -155,8 +161,10 @@ impl MarkovRegime {
         });
         let mut b = DVector::zeros(n + 1);
         b[n] = 1.0;
-        // Converges for finite input (`SVD::new` iterates until it does).
-        let svd = SVD::new(a.clone(), true, true);
+        let Some(svd) = SVD::try_new(a.clone(), true, true, f64::EPSILON, MAX_SVD_ITERATIONS)
+        else {
+            return self.long_run_from_initial();
+        };
         let cutoff = svd.singular_values.max() * (4 * (n + 1)) as f64 * f64::EPSILON;
         // `solve` only fails without singular vectors, which were requested.
         let solve = |rhs: &DVector<f64>| {
@@ -166,6 +174,20 @@ impl MarkovRegime {
         let mut pi = solve(&b);
         pi += solve(&(&b - &a * &pi)); // one step of iterative refinement
         to_distribution(pi.iter().copied())
+    }
+
+    /// The law from `initial` at `t = 2^40` times the longest mean holding time
+    /// (in units of the fastest rate): the stationary law of an irreducible chain
+    /// to rounding.
+    fn long_run_from_initial(&self) -> Vec<f64> {
+        let rate = (0..self.n_regimes()).fold(0.0, |m: f64, i| m.max(-self.generator[i][i]));
+        let t = if rate > 0.0 {
+            2f64.powi(40) / rate
+        } else {
+            0.0
+        };
+        let p = self.exp_generator(t);
+        p.row(self.initial).iter().copied().collect()
     }
 
     /// `exp(Q t)` as an exact stochastic matrix, by scaling and squaring: `Q t` is
@@ -367,6 +389,30 @@ mod tests {
         assert!(e.contains("`generator[1][0]`") && e.contains("NaN"), "{e}");
         let e = err(vec![vec![f64::NEG_INFINITY, 1.0], vec![1.0, -1.0]], 0);
         assert!(e.contains("`generator[0][0]`"), "{e}");
+    }
+
+    #[test]
+    fn the_number_of_regimes_is_bounded() {
+        // Construction and transition cost O(n^3): 65 regimes are refused before.
+        let chain = |n: usize| {
+            let row = |i: usize| {
+                (0..n)
+                    .map(|j| if i == j { -((n - 1) as f64) } else { 1.0 })
+                    .collect()
+            };
+            MarkovRegime::new((0..n).map(row).collect(), 0)
+        };
+        let e = chain(super::super::MAX_MATRIX_DIM + 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`generator`") && e.contains("at most 64 rows"),
+            "{e}"
+        );
+        let widest = chain(super::super::MAX_MATRIX_DIM).unwrap();
+        let pi = widest.stationary_distribution();
+        assert!(pi.iter().all(|&p| (p - 1.0 / 64.0).abs() < 1e-12));
+        assert!(widest.transition(1e300).is_ok());
     }
 
     #[test]

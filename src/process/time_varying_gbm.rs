@@ -7,9 +7,9 @@ use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-/// Most steps a [`TimeVaryingGbmStep`] precomputes (16 bytes each): a `dt` so small
-/// that the last breakpoint lies further out is rejected.
-const MAX_TABLE_STEPS: usize = 1 << 24;
+/// Most steps a [`TimeVaryingGbmStep`] precomputes (16 bytes each, 16 MiB in all):
+/// a `dt` so small that the last breakpoint lies further out is rejected.
+const MAX_TABLE_STEPS: usize = 1 << 20;
 
 /// Geometric Brownian motion with time-varying parameters,
 /// `dS = mu(t) S dt + sigma(t) S dW`, `S_0 = x0 > 0`, where `mu` and `sigma` are
