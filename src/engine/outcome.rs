@@ -20,6 +20,7 @@ pub struct Outcome {
     pub(crate) passages: Vec<PassageTimes>,
     pub(crate) scalars: Vec<ScalarSummary>,
     pub(crate) recorded: Option<RecordedPaths>,
+    pub(crate) inputs: Option<InputValues>,
 }
 
 impl Outcome {
@@ -71,6 +72,12 @@ impl Outcome {
     /// The recorded paths, when the run was in paths mode.
     pub fn recorded(&self) -> Option<&RecordedPaths> {
         self.recorded.as_ref()
+    }
+
+    /// Every path's input vector, when the run recorded them
+    /// ([`Simulation::record_inputs`](super::Simulation::record_inputs)).
+    pub fn inputs(&self) -> Option<&InputValues> {
+        self.inputs.as_ref()
     }
 }
 
@@ -502,5 +509,45 @@ mod tests {
         assert_eq!(p.quantile(0.5), None);
         assert_eq!(p.mean(), None);
         assert_eq!(p.probability(), 0.0);
+    }
+}
+
+/// The input vectors of every path of a run: a `paths x inputs` matrix with the
+/// inputs' names and groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputValues {
+    names: Vec<String>,
+    groups: Vec<String>,
+    values: Array2<f64>,
+}
+
+impl InputValues {
+    pub(crate) fn new(inputs: &[crate::inputs::Input], values: Array2<f64>) -> Self {
+        InputValues {
+            names: inputs.iter().map(|i| i.name().to_owned()).collect(),
+            groups: inputs.iter().map(|i| i.group().to_owned()).collect(),
+            values,
+        }
+    }
+
+    /// The inputs' names, in column order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The inputs' groups, in column order.
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    /// The values: row `i` is path `i`'s input vector.
+    pub fn values(&self) -> ArrayView2<'_, f64> {
+        self.values.view()
+    }
+
+    /// The column of the input `name`.
+    pub fn column(&self, name: &str) -> Option<ndarray::ArrayView1<'_, f64>> {
+        let j = self.names.iter().position(|n| n == name)?;
+        Some(self.values.column(j))
     }
 }

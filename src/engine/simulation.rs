@@ -1,10 +1,12 @@
 //! The builder that runs a [`Model`] over many paths in parallel.
 
-use super::collector::{BLOCK_PATHS, BlockOutput, Collector, RunContext};
+use super::collector::{BLOCK_PATHS, BlockOutput, Collector, PathInputs, RunContext};
 use super::first_passage::index_of;
+use super::outcome::InputValues;
 use super::outcome::{
     CENSORED, Outcome, PassageTimes, RecordedPaths, ScalarSummary, SeriesSummary, StepStats,
 };
+use super::sampling::{InputDesign, InputSettings, RankCorrelation, Sampler};
 use super::{FirstPassage, Grid, Model};
 use crate::error::{Error, Result, check};
 use ndarray::Array2;
@@ -156,6 +158,8 @@ pub struct Simulation<M> {
     quantiles: Selection,
     record: Selection,
     keep_scalars: bool,
+    input_settings: InputSettings,
+    record_inputs: bool,
     memory_cap: u64,
     passages: Vec<(String, FirstPassage)>,
     control: Option<Arc<RunControl>>,
@@ -177,6 +181,8 @@ impl<M: Model> Simulation<M> {
             quantiles: Selection::All,
             record: Selection::None,
             keep_scalars: true,
+            input_settings: InputSettings::default(),
+            record_inputs: false,
             memory_cap: DEFAULT_MEMORY_CAP,
             passages: Vec::new(),
             control: None,
@@ -297,6 +303,47 @@ impl<M: Model> Simulation<M> {
         self
     }
 
+    /// Draws each path's uncertain inputs ([`Model::inputs`]) from `design`
+    /// (default [`InputDesign::Draws`]).
+    #[must_use]
+    pub fn design(mut self, design: InputDesign) -> Self {
+        self.input_settings.design = design;
+        self
+    }
+
+    /// Correlates the named inputs with a rank (Spearman) correlation matrix,
+    /// through a Gaussian copula (validated when the simulation runs: symmetric,
+    /// unit diagonal, positive semi-definite, every name an input of the model).
+    #[must_use]
+    pub fn rank_correlation(mut self, correlation: RankCorrelation) -> Self {
+        self.input_settings.correlation = Some(correlation);
+        self
+    }
+
+    /// Fixes the input `name` at `value` on every path (checked against the
+    /// input's domain when the simulation runs); the other inputs are drawn as
+    /// without it, path by path.
+    #[must_use]
+    pub fn fix_input(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.input_settings.fixed.push((name.into(), value));
+        self
+    }
+
+    /// Replaces every input setting at once.
+    #[must_use]
+    pub fn input_settings(mut self, settings: InputSettings) -> Self {
+        self.input_settings = settings;
+        self
+    }
+
+    /// Keeps every path's input vector (8 bytes per path and input, within the
+    /// memory cap), retrievable as [`Outcome::inputs`].
+    #[must_use]
+    pub fn record_inputs(mut self, on: bool) -> Self {
+        self.record_inputs = on;
+        self
+    }
+
     /// Shares progress and cancellation with another thread.
     #[must_use]
     pub fn control(mut self, control: &Arc<RunControl>) -> Self {
@@ -335,10 +382,12 @@ impl<M: Model> Simulation<M> {
             shift: vec![0.0; grid.points() * series],
             scalar_shift: vec![0.0; scalars],
             control: self.control.as_deref(),
+            inputs: self.model.inputs().len(),
+            sampler: settings.sampler,
         };
         // Path 0's values are the shifts of every moment (see `Moments`).
         let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
-        ctx.simulate(0, &mut shift, &mut scalar_shift);
+        ctx.simulate(0, &mut shift, &mut scalar_shift, &mut PathInputs::new(&ctx));
         if let Some((at, value)) = ctx.locate_non_finite(&shift, &scalar_shift) {
             return Err(self.non_finite(0, at, value));
         }
@@ -386,8 +435,15 @@ impl<M: Model> Simulation<M> {
         let sketched = self.quantiles.resolve(&names)?;
         let summarised = self.statistics.resolve(&names)?;
         let recorded = self.record.resolve(&names)?;
+        let sampler = Sampler::new(
+            &self.input_settings,
+            self.model.inputs(),
+            self.seed,
+            self.paths as u64,
+        )?;
         let settings = Settings {
             names,
+            sampler,
             summarised: summarised
                 .iter()
                 .zip(&sketched)
@@ -452,7 +508,12 @@ impl<M: Model> Simulation<M> {
         } else {
             0
         };
-        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept);
+        let inputs = if self.record_inputs {
+            self.model.inputs().len() as u128 * 8
+        } else {
+            0
+        };
+        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept + inputs);
         if matrices + per_path > self.memory_cap as u128 {
             return Err(Error::MemoryCap {
                 requested: matrices + per_path,
@@ -487,6 +548,9 @@ impl<M: Model> Simulation<M> {
                 .map(|_| vec![CENSORED; self.paths])
                 .collect(),
             scalars: (0..kept_scalars).map(|_| vec![0.0; self.paths]).collect(),
+            inputs: (0..if self.record_inputs { ctx.inputs } else { 0 })
+                .map(|_| vec![0.0; self.paths])
+                .collect(),
         };
         // One collector per worker thread, kept for every block the thread runs:
         // a collector per rayon piece (as `fold` makes) meant setting up and
@@ -638,6 +702,16 @@ impl<M: Model> Simulation<M> {
                 .collect();
             RecordedPaths::new(recorded_names, arrays)
         });
+        let inputs = (!buffers.inputs.is_empty()).then(|| {
+            let declared = self.model.inputs();
+            let mut values = Array2::zeros((self.paths, declared.len()));
+            for (j, column) in buffers.inputs.iter().enumerate() {
+                values
+                    .column_mut(j)
+                    .assign(&ndarray::ArrayView1::from(&column[..]));
+            }
+            InputValues::new(declared, values)
+        });
         Outcome {
             grid: ctx.grid,
             seed: self.seed,
@@ -646,13 +720,15 @@ impl<M: Model> Simulation<M> {
             passages,
             scalars,
             recorded,
+            inputs,
         }
     }
 }
 
-/// Settings resolved against the model's series names.
+/// Settings resolved against the model's series names and inputs.
 struct Settings<'a> {
     names: Vec<&'a str>,
+    sampler: Sampler,
     summarised: Vec<bool>,
     sketched: Vec<bool>,
     recorded: Vec<bool>,
@@ -713,25 +789,30 @@ fn split_output(
     let (paths_a, paths_b) = halves(out.paths, paths * points);
     let (times_a, times_b) = halves(out.times, paths);
     let (scalars_a, scalars_b) = halves(out.scalars, paths);
+    let (inputs_a, inputs_b) = halves(out.inputs, paths);
     (
         BlockOutput {
             times: times_a,
             paths: paths_a,
             scalars: scalars_a,
+            inputs: inputs_a,
         },
         BlockOutput {
             times: times_b,
             paths: paths_b,
             scalars: scalars_b,
+            inputs: inputs_b,
         },
     )
 }
 
-/// The per-path outputs of a run: recorded paths, passage times, kept scalars.
+/// The per-path outputs of a run: recorded paths, passage times, kept scalars,
+/// recorded inputs (one column per input).
 struct Buffers {
     matrices: Vec<Vec<f64>>,
     times: Vec<Vec<u32>>,
     scalars: Vec<Vec<f64>>,
+    inputs: Vec<Vec<f64>>,
 }
 
 impl Buffers {
@@ -741,6 +822,7 @@ impl Buffers {
             times: self.times.iter_mut().map(|t| &mut t[..]).collect(),
             paths: self.matrices.iter_mut().map(|m| &mut m[..]).collect(),
             scalars: self.scalars.iter_mut().map(|s| &mut s[..]).collect(),
+            inputs: self.inputs.iter_mut().map(|s| &mut s[..]).collect(),
         }
     }
 }

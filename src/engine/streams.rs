@@ -161,21 +161,53 @@ impl From<Component> for u64 {
 ///
 /// `mix` is a bijection, so `(k1, k2, k3)` determine `(seed, path, component)`: two
 /// different keys never share a generator state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PathStreams {
+///
+/// The streams also carry the path's values of the model's uncertain inputs
+/// ([`Model::inputs`](super::Model::inputs)), which the engine draws from its
+/// design before the path starts: a model reads input `i` with
+/// [`input`](PathStreams::input).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathStreams<'a> {
     seed: u64,
     path: u64,
+    inputs: &'a [f64],
 }
 
-impl PathStreams {
-    /// The streams of path `path` under run seed `seed`.
+impl PathStreams<'static> {
+    /// The streams of path `path` under run seed `seed`, without input values.
     pub const fn new(seed: u64, path: u64) -> Self {
-        PathStreams { seed, path }
+        PathStreams {
+            seed,
+            path,
+            inputs: &[],
+        }
+    }
+}
+
+impl<'a> PathStreams<'a> {
+    /// The streams of path key `path` under run seed `seed`, with the path's input
+    /// values.
+    pub const fn with_inputs(seed: u64, path: u64, inputs: &'a [f64]) -> Self {
+        PathStreams { seed, path, inputs }
     }
 
-    /// The path index.
+    /// The path's key: its index in the run, unless a design gives it another
+    /// (Saltelli's scheme keys the within-path randomness of its matrices).
     pub const fn path(&self) -> u64 {
         self.path
+    }
+
+    /// The value of uncertain input `i` on this path, `None` when the streams
+    /// carry no value for it (built with [`new`](PathStreams::new), as outside a
+    /// simulation).
+    #[inline]
+    pub fn input(&self, i: usize) -> Option<f64> {
+        self.inputs.get(i).copied()
+    }
+
+    /// Every input value of the path, in the model's order.
+    pub fn inputs(&self) -> &'a [f64] {
+        self.inputs
     }
 
     /// The run seed.

@@ -1,5 +1,6 @@
 //! Model inputs that may be uncertain: numeric parameters fixed or drawn from a
-//! law ([`Param`]), the domains they must lie in ([`Domain`]), and the sampling
+//! law ([`Param`]), the domains they must lie in ([`Domain`]), a model's declared
+//! uncertain inputs ([`Input`]), and the sampling
 //! designs whose uniforms [`Param::quantile`] turns into inputs ([`design`]).
 //!
 //! Nothing here knows a particular model: the cloud model's scenarios use these
@@ -7,8 +8,10 @@
 
 pub mod design;
 mod domain;
+mod input;
 mod param;
 mod quantile;
 
 pub use domain::Domain;
+pub use input::Input;
 pub use param::Param;

@@ -2,7 +2,7 @@
 
 use super::Domain;
 use super::quantile::{self, UnitBeta};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use rand::Rng;
 use rand::distr::{Distribution, Uniform};
 use rand_distr::{Beta, LogNormal, Normal, Pert, Triangular};
@@ -525,9 +525,11 @@ impl Param {
                     field,
                     value,
                     format!(
-                        "a {} law draws values in [{min}, {max}], which must lie in {domain}: \
+                        "a {} law draws values in [{}, {}], which must lie in {domain}: \
                          choose min and max inside {domain}",
-                        self.law()
+                        self.law(),
+                        readable(min),
+                        readable(max)
                     ),
                 )
                 .within(name)
@@ -568,7 +570,7 @@ fn check_range(min: f64, max: f64) -> Result<()> {
         Err(Error::invalid(
             "min",
             min,
-            format!("must be < `max` ({max})"),
+            format!("must be < `max` ({})", readable(max)),
         ))
     }
 }
@@ -626,19 +628,35 @@ impl From<f64> for Param {
 }
 
 impl fmt::Display for Param {
-    /// A fixed value as the number, a law as `name(field = value, ...)`.
+    /// A fixed value as the number, a law as `name(field = value, ...)`, numbers in
+    /// the readable form of [`readable`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = readable;
         match *self {
-            Param::Fixed(x) => write!(f, "{x}"),
+            Param::Fixed(x) => write!(f, "{}", r(x)),
             Param::Normal { mean, std_dev } => {
-                write!(f, "normal(mean = {mean}, std_dev = {std_dev})")
+                write!(f, "normal(mean = {}, std_dev = {})", r(mean), r(std_dev))
             }
             Param::LogNormal { median, sigma } => {
-                write!(f, "log_normal(median = {median}, sigma = {sigma})")
+                write!(
+                    f,
+                    "log_normal(median = {}, sigma = {})",
+                    r(median),
+                    r(sigma)
+                )
             }
-            Param::Uniform { min, max } => write!(f, "uniform(min = {min}, max = {max})"),
+            Param::Uniform { min, max } => {
+                write!(f, "uniform(min = {}, max = {})", r(min), r(max))
+            }
             Param::Triangular { min, mode, max } | Param::Pert { min, mode, max } => {
-                write!(f, "{}(min = {min}, mode = {mode}, max = {max})", self.law())
+                write!(
+                    f,
+                    "{}(min = {}, mode = {}, max = {})",
+                    self.law(),
+                    r(min),
+                    r(mode),
+                    r(max)
+                )
             }
             Param::Beta {
                 alpha,
@@ -647,7 +665,11 @@ impl fmt::Display for Param {
                 max,
             } => write!(
                 f,
-                "beta(alpha = {alpha}, beta = {beta}, min = {min}, max = {max})"
+                "beta(alpha = {}, beta = {}, min = {}, max = {})",
+                r(alpha),
+                r(beta),
+                r(min),
+                r(max)
             ),
         }
     }

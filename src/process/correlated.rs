@@ -1,7 +1,7 @@
 //! Correlated standard normal drivers.
 
 use super::{MAX_MATRIX_DIM, standard_normal};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use nalgebra::{Cholesky, DMatrix, QR, SymmetricEigen};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -260,7 +260,7 @@ fn lower_factor(c: &DMatrix<f64>) -> Result<DMatrix<f64>> {
     if smallest < -tolerance {
         return Err(Error::invalid(
             "correlation",
-            format!("a matrix with smallest eigenvalue {smallest}"),
+            format!("a matrix with smallest eigenvalue {}", readable(smallest)),
             format!("must be positive semi-definite (eigenvalues >= -{tolerance:e})"),
         ));
     }

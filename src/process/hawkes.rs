@@ -1,7 +1,7 @@
 //! Self-exciting (Hawkes) point process with an exponential kernel.
 
 use super::{MAX_EXPECTED_EVENTS_PER_STEP, Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -108,8 +108,9 @@ impl Hawkes {
                 "alpha",
                 alpha,
                 format!(
-                    "must be < `beta` ({beta}): the branching ratio alpha / beta must be < 1 \
-                     for a stationary process"
+                    "must be < `beta` ({}): the branching ratio alpha / beta must be < 1 \
+                     for a stationary process",
+                    readable(beta)
                 ),
             ));
         }

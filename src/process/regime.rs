@@ -2,7 +2,7 @@
 
 use super::correlated::{matrix_rows, square_matrix};
 use super::{Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use nalgebra::{DMatrix, DVector, SVD};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -232,7 +232,7 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     if !exit_rate.is_finite() {
         return Err(Error::invalid(
             format!("generator[{i}]"),
-            format!("a row with total exit rate {exit_rate}"),
+            format!("a row with total exit rate {}", readable(exit_rate)),
             "the sum of the row's off-diagonal rates must be finite",
         ));
     }
@@ -241,7 +241,7 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     if sum.abs() > ROW_SUM_TOLERANCE * scale {
         return Err(Error::invalid(
             format!("generator[{i}]"),
-            format!("a row summing to {sum}"),
+            format!("a row summing to {}", readable(sum)),
             format!(
                 "each row must sum to 0 (diagonal = minus the sum of the row's rates), within {ROW_SUM_TOLERANCE:e} of the row's scale"
             ),

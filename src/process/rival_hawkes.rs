@@ -1,7 +1,7 @@
 //! Multivariate Hawkes process of price cuts by rival firms.
 
 use super::{Hawkes, Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
@@ -187,9 +187,10 @@ impl RivalHawkes {
                 "self_excitation + (firms - 1) cross_excitation",
                 total_jump,
                 format!(
-                    "must be < `decay` ({decay}): the spectral radius of the branching matrix, \
+                    "must be < `decay` ({}): the spectral radius of the branching matrix, \
                      {}, must be < 1 for a stationary process ({firms} firms)",
-                    total_jump / decay
+                    readable(decay),
+                    readable(total_jump / decay)
                 ),
             ));
         }

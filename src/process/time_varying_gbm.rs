@@ -2,7 +2,7 @@
 
 use super::schedule::RawSchedule;
 use super::{GaussianDriven, Process, Schedule, Transition, check_dt, standard_normal};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -116,8 +116,9 @@ impl TimeVaryingGbm {
                 "dt",
                 dt,
                 format!(
-                    "is too small for the schedules: their last breakpoint at t = {last} \
-                     would need {steps} precomputed steps, above the limit of {MAX_TABLE_STEPS}"
+                    "is too small for the schedules: their last breakpoint at t = {} \
+                     would need {steps} precomputed steps, above the limit of {MAX_TABLE_STEPS}",
+                    readable(last)
                 ),
             ));
         }

@@ -77,6 +77,26 @@ impl Groups {
         })
     }
 
+    /// The groups with one more, `name`, that holds no input column: its `AB`
+    /// block equals `A` in the inputs, and the caller swaps something else for it
+    /// (the engine swaps the within-path randomness,
+    /// [`InputDesign::Saltelli`](crate::engine::InputDesign::Saltelli)).
+    ///
+    /// # Errors
+    /// If a group is already named `name`.
+    pub fn with_external(mut self, name: &str) -> Result<Self> {
+        if self.names.iter().any(|n| n == name) {
+            return Err(Error::invalid(
+                format!("groups[{name}]"),
+                name,
+                "must be named once",
+            ));
+        }
+        self.names.push(name.to_owned());
+        self.columns.push(Vec::new());
+        Ok(self)
+    }
+
     /// The number of inputs `p`.
     pub fn inputs(&self) -> usize {
         self.inputs
