@@ -3,9 +3,11 @@
 use super::Domain;
 use super::quantile::{self, UnitBeta};
 use crate::error::{Error, Result, check, readable};
+use crate::math;
+use crate::process::{Beta, standard_normal};
 use rand::Rng;
 use rand::distr::{Distribution, Uniform};
-use rand_distr::{Beta, LogNormal, Normal, Pert, Triangular};
+use rand_distr::Triangular;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -267,7 +269,7 @@ impl Param {
     /// gives NaN. No allocation.
     ///
     /// These are not the values [`sample`](Param::sample) draws from a random
-    /// generator (which uses rand_distr's samplers), but they follow the same law.
+    /// generator (outpace's own samplers, see [`crate::process`]), but they follow the same law.
     ///
     /// ```
     /// use outpace::inputs::Param;
@@ -382,6 +384,13 @@ impl Param {
 
     /// Draws one value. A fixed value is returned without consuming randomness.
     ///
+    /// The draws have the same bits on every platform: normal laws from
+    /// [`StandardNormal`](crate::process::StandardNormal) (`mean + std_dev Z`),
+    /// log-normal ones as `exp(ln median + sigma Z)` with
+    /// [`math::exp`](crate::math::exp) and `libm::log`, beta and PERT laws from
+    /// [`Beta`](crate::process::Beta), uniform and triangular ones from `rand` and
+    /// `rand_distr` (arithmetic and square roots only).
+    ///
     /// Draws of a validated parameter always lie in the law's support: bounded laws
     /// are clamped to `[min, max]` against rounding and log-normal draws to the
     /// positive finite numbers. No allocation. On a parameter that fails
@@ -390,9 +399,9 @@ impl Param {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match *self {
             Param::Fixed(x) => x,
-            Param::Normal { mean, std_dev } => draw(Normal::new(mean, std_dev), rng),
+            Param::Normal { mean, std_dev } => mean + std_dev * standard_normal(rng),
             Param::LogNormal { median, sigma } => clamp(
-                draw(LogNormal::new(median.ln(), sigma), rng),
+                math::exp(libm::log(median) + sigma * standard_normal(rng)),
                 f64::MIN_POSITIVE,
                 f64::MAX,
             ),
@@ -401,7 +410,10 @@ impl Param {
                 clamp(draw(Triangular::new(min, max, mode), rng), min, max)
             }
             Param::Pert { min, mode, max } => {
-                clamp(draw(Pert::new(min, max).with_mode(mode), rng), min, max)
+                let range = max - min;
+                let (alpha, beta) = pert_shapes(min, mode, max);
+                let unit = draw(Beta::new(alpha, beta), rng);
+                clamp(unit * range + min, min, max)
             }
             Param::Beta {
                 alpha,

@@ -2,6 +2,7 @@
 
 use super::{MAX_EXPECTED_EVENTS_PER_STEP, Process, Transition, check_dt};
 use crate::error::{Error, Result, check, readable};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -320,11 +321,10 @@ impl HawkesStep {
     }
 }
 
-/// One standard exponential draw, `-ln U` for a uniform `U`.
+/// One standard exponential draw (see [`StandardExponential`](super::StandardExponential)).
 #[inline(always)]
 fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    use rand::RngExt;
-    rng.sample::<f64, _>(rand_distr::Exp1)
+    super::standard_exponential(rng)
 }
 
 impl Process for Hawkes {
@@ -361,7 +361,7 @@ impl Process for Hawkes {
             alpha: self.alpha,
             beta: self.beta,
             dt,
-            decay: (-self.beta * dt).exp(),
+            decay: math::exp(-self.beta * dt),
         })
     }
 
@@ -399,7 +399,7 @@ impl Transition for HawkesStep {
                 break;
             }
             let s1 = if self.beta * e1 < excess {
-                -(-self.beta * e1 / excess).ln_1p() / self.beta
+                -libm::log1p(-self.beta * e1 / excess) / self.beta
             } else {
                 f64::INFINITY
             };
@@ -413,7 +413,7 @@ impl Transition for HawkesStep {
                 remaining -= wait;
             } else {
                 let wait = s2.min(remaining);
-                let decay_wait = (-self.beta * wait).exp();
+                let decay_wait = math::exp(-self.beta * wait);
                 e1 -= excess * (1.0 - decay_wait) / self.beta;
                 e2 = exp1(rng);
                 excess *= decay_wait;
@@ -422,7 +422,7 @@ impl Transition for HawkesStep {
             excess += self.alpha;
             events = events.saturating_add(1);
             state.count += 1;
-            decay = (-self.beta * remaining).exp();
+            decay = math::exp(-self.beta * remaining);
         }
         state.excess = excess;
         state.last_events = events;

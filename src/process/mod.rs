@@ -34,36 +34,47 @@ use crate::error::Result;
 use rand::Rng;
 use std::fmt::Debug;
 
+mod beta;
 mod compound_poisson;
 mod correlated;
 mod exp_ou;
+mod exp_ziggurat_tables;
+mod exponential;
+mod gamma;
 mod gbm;
 mod hawkes;
 mod logistic;
 mod merton;
 mod normal;
 mod ou;
+mod poisson;
 mod regime;
 mod rival_hawkes;
 mod schedule;
 mod time_varying_gbm;
 mod ziggurat_tables;
 
+pub use beta::Beta;
 pub use compound_poisson::{CompoundPoisson, CompoundPoissonState, CompoundPoissonStep, JumpSize};
 pub use correlated::CorrelatedNormals;
 pub use exp_ou::{ExpOu, ExpOuStep};
+pub use exponential::{StandardExponential, standard_exponential};
+pub use gamma::Gamma;
 pub use gbm::{Gbm, GbmStep, LogReturn};
 pub use hawkes::{Hawkes, HawkesState, HawkesStep};
 pub use logistic::{Logistic, LogisticStep};
 pub use merton::{Merton, MertonStep};
 pub use normal::{StandardNormal, standard_normal};
 pub use ou::{Ou, OuStep};
+pub use poisson::{MAX_POISSON_MEAN, Poisson};
 pub use regime::{MarkovRegime, RegimeState, RegimeStep};
 pub use rival_hawkes::{
     MAX_FIRMS, MAX_MEAN_EVENTS_PER_STEP, RivalEvent, RivalHawkes, RivalHawkesState, RivalHawkesStep,
 };
 pub use schedule::Schedule;
 pub use time_varying_gbm::{TimeVaryingGbm, TimeVaryingGbmStep, TimeVaryingLogReturn};
+
+use normal::{open01, uniform01};
 
 /// A stochastic process law that can be advanced exactly on a grid of step `dt`.
 pub trait Process {
@@ -91,7 +102,7 @@ pub trait Process {
     /// state on the log scale override it to skip the `exp`/`ln` round trip, which
     /// makes barrier checks on the log scale cheaper than on the level.
     fn log_value(&self, state: &Self::State) -> f64 {
-        self.value(state).ln()
+        libm::log(self.value(state))
     }
 
     /// Whether the state is kept on the log scale: [`log_value`](Process::log_value)

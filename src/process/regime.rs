@@ -190,27 +190,78 @@ impl MarkovRegime {
         p.row(self.initial).iter().copied().collect()
     }
 
-    /// `exp(Q t)` as an exact stochastic matrix, by scaling and squaring: `Q t` is
-    /// halved `k` times until its largest exit rate is `<= 1/2`, exponentiated
-    /// (nalgebra's Pade approximant), then squared `k` times. After each product the
-    /// rounding is cleaned (negatives clipped, rows renormalised to sum 1), which
-    /// keeps the result accurate to rounding for stiff chains and any `t`.
+    /// `exp(Q t)` as an exact stochastic matrix, by uniformisation, scaling and
+    /// squaring, in plain arithmetic in a fixed order (the same bits on every
+    /// platform: nalgebra multiplies matrices above 5 x 5 with kernels that use
+    /// fused multiply-adds where the CPU has them):
+    /// 1. `t` is halved `k` times, `s = t / 2^k`, until the largest exit rate `r`
+    ///    of `Q s` is `<= 1/2` (at most about 2,100 halvings for finite input);
+    /// 2. `B = Q s + r I` has no negative entry and rows summing to `r`, and
+    ///    `exp(Q s) = e^{-r} exp(B)`; `exp(B)` is the Taylor series to degree
+    ///    [`TAYLOR_DEGREE`] by Horner's scheme, a sum of non-negative terms (no
+    ///    cancellation, so small probabilities keep their relative accuracy) whose
+    ///    remainder is below `(1/2)^19 / 19! < 2e-23` of a row's sum; its rows
+    ///    scaled to sum 1 are `exp(Q s)` (the factor `e^{-r}` cancels);
+    /// 3. the result is squared `k` times, each product cleaned (negatives
+    ///    clipped, rows renormalised to sum 1).
     fn exp_generator(&self, t: f64) -> DMatrix<f64> {
         let n = self.n_regimes();
         let rate = (0..n).fold(0.0, |m: f64, i| m.max(-self.generator[i][i]));
-        let halvings = if rate > 0.0 && t > 0.0 {
-            (rate.log2() + t.log2() + 1.0).ceil().max(0.0) as u32
-        } else {
-            0
-        };
-        let scaled = (0..halvings).fold(t, |x, _| 0.5 * x);
-        let q = DMatrix::from_fn(n, n, |i, j| self.generator[i][j] * scaled);
-        let mut p = stochastic(q.exp());
-        for _ in 0..halvings {
-            p = stochastic(&p * &p);
+        let (mut scaled, mut halvings) = (t, 0);
+        while rate * scaled > 0.5 {
+            scaled *= 0.5;
+            halvings += 1;
         }
-        p
+        let r = rate * scaled;
+        let b: Vec<f64> = (0..n * n)
+            .map(|c| {
+                let (i, j) = (c / n, c % n);
+                let q = self.generator[i][j] * scaled;
+                if i == j { (q + r).max(0.0) } else { q }
+            })
+            .collect();
+        let identity = |c: usize| if c / n == c % n { 1.0 } else { 0.0 };
+        let mut e: Vec<f64> = (0..n * n).map(identity).collect();
+        for k in (1..=TAYLOR_DEGREE).rev() {
+            let be = product(&b, &e, n);
+            e = (0..n * n).map(|c| identity(c) + be[c] / k as f64).collect();
+        }
+        let mut p = stochastic_rows(e, n);
+        for _ in 0..halvings {
+            p = stochastic_rows(product(&p, &p, n), n);
+        }
+        DMatrix::from_row_slice(n, n, &p)
     }
+}
+
+/// Degree of the Taylor series of `exp(B)` in [`MarkovRegime::exp_generator`].
+const TAYLOR_DEGREE: usize = 18;
+
+/// The product of two row-major `n x n` matrices, each entry summed over `k` in
+/// increasing order (no fused multiply-add: Rust never contracts).
+fn product(a: &[f64], b: &[f64], n: usize) -> Vec<f64> {
+    let mut c = vec![0.0; n * n];
+    for i in 0..n {
+        let row = &mut c[i * n..(i + 1) * n];
+        for k in 0..n {
+            let aik = a[i * n + k];
+            for (x, &bkj) in row.iter_mut().zip(&b[k * n..(k + 1) * n]) {
+                *x += aik * bkj;
+            }
+        }
+    }
+    c
+}
+
+/// Clips negatives (rounding) to 0 and scales each row of a row-major `n x n`
+/// matrix to sum 1.
+fn stochastic_rows(mut p: Vec<f64>, n: usize) -> Vec<f64> {
+    for row in p.chunks_exact_mut(n) {
+        row.iter_mut().for_each(|x| *x = x.max(0.0));
+        let sum: f64 = row.iter().sum();
+        row.iter_mut().for_each(|x| *x /= sum);
+    }
+    p
 }
 
 /// Checks row `i` of the generator and sets its diagonal to minus the sum of its
@@ -249,16 +300,6 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     }
     q[(i, i)] = -exit_rate;
     Ok(())
-}
-
-/// Clips negatives (rounding) to 0 and scales each row to sum 1.
-fn stochastic(mut p: DMatrix<f64>) -> DMatrix<f64> {
-    for mut row in p.row_iter_mut() {
-        row.apply(|x| *x = x.max(0.0));
-        let sum = row.sum();
-        row.unscale_mut(sum);
-    }
-    p
 }
 
 /// Clips negatives (rounding) to 0 and scales to sum 1.

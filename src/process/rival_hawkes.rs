@@ -2,6 +2,7 @@
 
 use super::{Hawkes, Process, Transition, check_dt};
 use crate::error::{Error, Result, check, readable};
+use crate::math;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
@@ -528,7 +529,7 @@ impl RivalHawkesStep {
                 break;
             }
             let s1 = if self.beta * e1 < excess {
-                -(-self.beta * e1 / excess).ln_1p() / self.beta
+                -libm::log1p(-self.beta * e1 / excess) / self.beta
             } else {
                 f64::INFINITY
             };
@@ -544,7 +545,7 @@ impl RivalHawkesStep {
                 self.pick(rng, |i| state.share[i])
             } else {
                 let wait = s2.min(remaining);
-                let decay_wait = (-self.beta * wait).exp();
+                let decay_wait = math::exp(-self.beta * wait);
                 e1 -= excess * (1.0 - decay_wait) / self.beta;
                 e2 = exp1(rng);
                 excess *= decay_wait;
@@ -555,7 +556,7 @@ impl RivalHawkesStep {
             state.last_events[firm] = state.last_events[firm].saturating_add(1);
             state.counts[firm] += 1;
             on_event(self.dt - remaining, firm);
-            decay = (-self.beta * remaining).exp();
+            decay = math::exp(-self.beta * remaining);
         }
         state.excess = excess;
         state.excited_clock = e1;
@@ -611,7 +612,7 @@ impl RivalHawkesStep {
 /// One standard exponential draw.
 #[inline(always)]
 fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    rng.sample::<f64, _>(rand_distr::Exp1)
+    super::standard_exponential(rng)
 }
 
 impl Process for RivalHawkes {
@@ -669,7 +670,7 @@ impl Process for RivalHawkes {
             total_jump: self.total_jump(),
             beta: self.decay,
             dt,
-            decay: (-self.decay * dt).exp(),
+            decay: math::exp(-self.decay * dt),
         })
     }
 

@@ -71,7 +71,7 @@ impl TimeVaryingGbm {
             mu,
             sigma,
             x0: check::positive("x0", x0)?,
-            log_x0: x0.ln(),
+            log_x0: libm::log(x0),
         })
     }
 
