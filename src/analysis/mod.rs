@@ -9,6 +9,7 @@ mod described;
 mod fan;
 mod model;
 mod rule;
+pub mod sensitivity;
 mod study;
 
 pub use breakeven::{BreakEven, passage_of};

@@ -5,11 +5,16 @@
 //! * [`csv`] writes tidy tables of the fan charts, break-even curves and paired
 //!   differences;
 //! * `svg` draws charts (feature `svg`, on by default);
+//! * [`sensitivity`] (and `sensitivity_svg`, feature `svg`) report tornado, sweep,
+//!   Sobol and rank analyses;
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
 pub mod files;
 pub mod json;
+pub mod sensitivity;
+#[cfg(feature = "svg")]
+pub mod sensitivity_svg;
 #[cfg(feature = "svg")]
 pub mod svg;
 pub mod text;
