@@ -100,6 +100,7 @@ impl Settings {
                 .threads
                 .map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
             control: Some(Arc::clone(control)),
+            keep_paths: false,
         })
     }
 

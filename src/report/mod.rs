@@ -5,11 +5,13 @@
 //! * [`csv`] writes tidy tables of the fan charts, break-even curves and paired
 //!   differences;
 //! * `svg` draws charts (feature `svg`, on by default);
+//! * [`paths`] writes the per-path export (inputs, break-even periods, NPV);
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
 pub mod files;
 pub mod json;
+pub mod paths;
 #[cfg(feature = "svg")]
 pub mod svg;
 pub mod text;
