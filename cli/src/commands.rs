@@ -193,7 +193,9 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
         let per_scenario = settings.precision.max_total().unwrap_or(settings.paths);
         let total = per_scenario.saturating_mul(scenarios.len() as u64);
         let progress = Progress::start(&control, total, settings.quiet);
-        progress.message("precision search");
+        if settings.precision.precision.is_some() {
+            progress.message("precision search");
+        }
         let searches = settings.precision.paths_for(&models, &all_options)?;
         if let Some((paths, _)) = &searches {
             all_options.iter_mut().for_each(|o| o.paths = *paths);

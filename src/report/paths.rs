@@ -66,7 +66,7 @@ struct Columns<'a> {
 /// The header of the export of `study`.
 ///
 /// # Errors
-/// As [`write`].
+/// As [`write()`].
 pub fn header(study: &Study) -> Result<Vec<String>> {
     Ok(columns(study)?.header)
 }
@@ -170,7 +170,7 @@ pub fn write<W: Write>(study: &Study, out: W) -> Result<()> {
 /// next to it, renamed over it once complete.
 ///
 /// # Errors
-/// As [`write`]; an I/O error names the file.
+/// As [`write()`]; an I/O error names the file.
 pub fn write_file(study: &Study, path: &Path) -> Result<()> {
     super::files::write_streamed(path, |file| {
         write(study, io::BufWriter::new(file)).map_err(|e| io::Error::other(e.to_string()))
