@@ -282,3 +282,25 @@ fn the_study_is_the_fixed_count_study() {
     assert_eq!(last.probability, widest.estimate);
     assert_eq!(last.half_width, (widest.upper - widest.lower) / 2.0);
 }
+
+/// `options.paths` is ignored (even 0): the schedule decides; a bad confidence
+/// is still refused by name.
+#[test]
+fn the_path_count_of_the_options_is_ignored() {
+    let target = PrecisionTarget::new(0.02)
+        .unwrap()
+        .first_batch(256)
+        .unwrap();
+    let zero = StudyOptions {
+        paths: 0,
+        ..options(2)
+    };
+    let search = target.search(&one_step(0.3), &zero).unwrap();
+    assert_eq!(search, target.search(&one_step(0.3), &options(2)).unwrap());
+    let bad = StudyOptions {
+        confidence: 1.0,
+        ..options(2)
+    };
+    let err = target.search(&one_step(0.3), &bad).unwrap_err().to_string();
+    assert!(err.contains("`confidence`"), "{err}");
+}

@@ -151,7 +151,12 @@ impl PrecisionTarget {
     /// As [`Study::run`], or a target rule that is not among the study's rules
     /// (naming `on`).
     pub fn search<M: StudyModel>(&self, model: &M, options: &StudyOptions) -> Result<Precision> {
-        let rules = study_rules(model, options)?;
+        // `options.paths` is ignored: the schedule decides.
+        let sized = StudyOptions {
+            paths: 1,
+            ..options.clone()
+        };
+        let rules = study_rules(model, &sized)?;
         let targeted = self.targeted(&rules)?;
         let base = simulation(model, options, &targeted)?
             .statistics_for(Selection::None)
