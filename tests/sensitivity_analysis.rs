@@ -436,11 +436,31 @@ fn bad_settings_are_errors() {
 fn a_path_that_overflows_is_bad_input_naming_its_inputs() {
     // A drift of 1000 a year overflows exp within a period: the study reports the
     // path's inputs instead of an internal failure.
-    let input = Input::new("drift", "demand", Param::Uniform { min: 1e3, max: 2e3 }, Domain::any(), DRIFT_STREAM).unwrap();
-    let model = Described::new("gbm", DriftGbm { inputs: vec![input] }, Calendar::Periods { per_year: 1 }, 2)
-        .rule(Rule::new("hit", "Reaches the barrier", "x >= 2").unwrap());
+    let input = Input::new(
+        "drift",
+        "demand",
+        Param::Uniform { min: 1e3, max: 2e3 },
+        Domain::any(),
+        DRIFT_STREAM,
+    )
+    .unwrap();
+    let model = Described::new(
+        "gbm",
+        DriftGbm {
+            inputs: vec![input],
+        },
+        Calendar::Periods { per_year: 1 },
+        2,
+    )
+    .rule(Rule::new("hit", "Reaches the barrier", "x >= 2").unwrap());
     let error = outpace::analysis::Study::run(&model, &options(8, 1)).unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, outpace::Error::InvalidParameter { .. }), "{message}");
-    assert!(message.contains("series `x`") && message.contains("drift = 1"), "{message}");
+    assert!(
+        matches!(error, outpace::Error::InvalidParameter { .. }),
+        "{message}"
+    );
+    assert!(
+        message.contains("series `x`") && message.contains("drift = 1"),
+        "{message}"
+    );
 }

@@ -1,5 +1,6 @@
 //! The subcommands.
 
+use crate::precision;
 use crate::progress::{Progress, handle_interrupts};
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
@@ -100,6 +101,7 @@ impl Settings {
                 .threads
                 .map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
             control: Some(Arc::clone(control)),
+            keep_paths: false,
         })
     }
 
@@ -151,19 +153,26 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
     let control = control();
     let model = CloudModel::new(scenario)?;
-    let options = settings.options(&model, &control)?;
-    let study = {
-        let progress = Progress::start(&control, settings.paths, settings.quiet);
+    let mut options = settings.options(&model, &control)?;
+    options.keep_paths = args.export.wanted();
+    let target = settings.precision.target(&model, &options)?;
+    let (study, search) = {
+        let total = settings.precision.max_total().unwrap_or(settings.paths);
+        let progress = Progress::start(&control, total, settings.quiet);
         progress.message(format!("simulating {}", model.scenario().name));
-        Study::run(&model, &options)?
+        precision::study(&model, &options, target)?
     };
     let summary = Summary::from_study(&study);
-    let report = text::study(&study);
+    let mut report = text::study(&study);
+    if let Some(search) = &search {
+        report.push_str(&precision::describe(study.name(), &study, search));
+    }
     let files = match settings.out {
         Some(_) => files::study_files(&summary, Some(&report))?,
         None => Vec::new(),
     };
     settings.write(&control, &files)?;
+    args.export.write(&study, settings.quiet)?;
     match settings.format {
         OutputFormat::Text => emit(&report),
         OutputFormat::Json => emit(&json_text(&summary)?),
@@ -182,20 +191,34 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
     let control = control();
-    let (baseline, alternatives) = {
-        let total = settings.paths.saturating_mul(scenarios.len() as u64);
+    let models = scenarios
+        .iter()
+        .map(|s| CloudModel::new(s.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut all_options = models
+        .iter()
+        .map(|m| settings.options(m, &control))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (baseline, alternatives, searches) = {
+        let per_scenario = settings.precision.max_total().unwrap_or(settings.paths);
+        let total = per_scenario.saturating_mul(scenarios.len() as u64);
         let progress = Progress::start(&control, total, settings.quiet);
+        if settings.precision.precision.is_some() {
+            progress.message("precision search");
+        }
+        let searches = settings.precision.paths_for(&models, &all_options)?;
+        if let Some((paths, _)) = &searches {
+            all_options.iter_mut().for_each(|o| o.paths = *paths);
+        }
         let mut studies = Vec::with_capacity(scenarios.len());
-        for (i, scenario) in scenarios.iter().enumerate() {
+        for (i, (model, options)) in models.iter().zip(&all_options).enumerate() {
             progress.message(format!(
                 "simulating {} ({}/{})",
-                scenario.name,
+                model.scenario().name,
                 i + 1,
                 scenarios.len()
             ));
-            let model = CloudModel::new(scenario.clone())?;
-            let options = settings.options(&model, &control)?;
-            studies.push(Study::run(&model, &options)?);
+            studies.push(Study::run(model, options)?);
         }
         progress.message("paired comparisons");
         let baseline = studies.remove(0);
@@ -206,11 +229,17 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
                 Ok((study, comparisons))
             })
             .collect::<Result<Vec<_>, outpace::Error>>()?;
-        (baseline, alternatives)
+        (baseline, alternatives, searches)
     };
     let pairs: Vec<_> = alternatives.iter().map(|(s, c)| (s, c.clone())).collect();
     let shown = baseline.info().compared.clone();
-    let report = text::comparisons(&baseline, &pairs, &shown);
+    let mut report = text::comparisons(&baseline, &pairs, &shown);
+    if let Some((_, searches)) = &searches {
+        let studies = std::iter::once(&baseline).chain(alternatives.iter().map(|(s, _)| s));
+        for (study, search) in studies.zip(searches) {
+            report.push_str(&precision::describe(study.name(), study, search));
+        }
+    }
     let borrowed: Vec<_> = alternatives
         .iter()
         .map(|(s, c)| (s, c.as_slice()))

@@ -15,6 +15,8 @@
 //! are printed on stderr, one line each. The full usage is in `docs/cli.md`.
 
 mod commands;
+mod export;
+mod precision;
 mod progress;
 mod sensitivity;
 
@@ -92,6 +94,8 @@ struct Settings {
     /// e.g. 0.01,0.99 (the charts' P5 ... P95 are always kept).
     #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = level)]
     quantiles: Option<Vec<f64>>,
+    #[command(flatten)]
+    precision: precision::PrecisionArgs,
 }
 
 /// Changes to the scenarios, shared by the commands that load them.
@@ -157,6 +161,8 @@ struct RunArgs {
     preset: Option<String>,
     #[command(flatten)]
     settings: Settings,
+    #[command(flatten)]
+    export: export::ExportArgs,
 }
 
 /// Arguments of `compare`.

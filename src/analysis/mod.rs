@@ -8,6 +8,7 @@ mod compare;
 mod described;
 mod fan;
 mod model;
+mod precision;
 mod rule;
 pub mod sensitivity;
 mod study;
@@ -20,5 +21,8 @@ pub use compare::{
 pub use described::Described;
 pub use fan::{FAN_LEVELS, FanChart};
 pub use model::{Headline, ModelInfo, StudyModel, Valuation};
+pub use precision::{
+    DEFAULT_FIRST_BATCH, DEFAULT_MAX_PATHS, PreciseStudy, Precision, PrecisionStep, PrecisionTarget,
+};
 pub use rule::Rule;
 pub use study::{Study, StudyOptions};

@@ -28,6 +28,12 @@ pub struct StudyOptions {
     pub threads: Option<usize>,
     /// Progress and cancellation, shared with another thread.
     pub control: Option<Arc<RunControl>>,
+    /// Keeps every path's input vector in the outcome ([`Outcome::inputs`]), for a
+    /// per-path export ([`report::paths`](crate::report::paths)); default `false`,
+    /// when nothing is added that grows with the number of paths. (Passage times
+    /// and scalar outcomes are kept per path either way: the break-even quantiles
+    /// and `P(NPV > 0)` are exact.)
+    pub keep_paths: bool,
 }
 
 impl Default for StudyOptions {
@@ -40,6 +46,7 @@ impl Default for StudyOptions {
             fan_levels: super::FAN_LEVELS.to_vec(),
             threads: None,
             control: None,
+            keep_paths: false,
         }
     }
 }
@@ -76,6 +83,7 @@ pub struct Study {
     outcome: Outcome,
     breakevens: Vec<BreakEven>,
     fans: Vec<FanChart>,
+    keep_paths: bool,
 }
 
 impl Study {
@@ -86,29 +94,12 @@ impl Study {
     /// the model does not emit, a calendar that cannot label the horizon, or any
     /// engine error.
     pub fn run<M: StudyModel>(model: &M, options: &StudyOptions) -> Result<Study> {
-        crate::stats::two_sided_z(options.confidence)?;
-        check::positive_count("paths", options.paths)?;
-        let rules = options.rules.clone().unwrap_or_else(|| model.rules());
-        check_distinct(&rules)?;
-        let calendar = model.calendar();
-        let steps = model.horizon();
-        calendar.check(steps)?;
+        let rules = study_rules(model, options)?;
         let fan_series = model.fan_series().to_vec();
-        let mut simulation = Simulation::new(model)
+        let simulation = simulation(model, options, &rules)?
             .paths(options.paths)
-            .steps(steps)
-            .dt(1.0 / f64::from(calendar.periods_per_year()))
-            .seed(options.seed)
-            .quantiles_for(Selection::only(&fan_series));
-        for rule in &rules {
-            simulation = simulation.first_passage(rule.key(), rule.passage());
-        }
-        if let Some(threads) = options.threads {
-            simulation = simulation.threads(threads);
-        }
-        if let Some(control) = &options.control {
-            simulation = simulation.control(control);
-        }
+            .quantiles_for(Selection::only(&fan_series))
+            .record_inputs(options.keep_paths);
         let outcome = simulation
             .run()
             .map_err(|e| non_finite_as_input(within_rules(e, &rules), &simulation))?;
@@ -137,6 +128,7 @@ impl Study {
             outcome,
             breakevens,
             fans,
+            keep_paths: options.keep_paths,
         })
     }
 
@@ -153,6 +145,12 @@ impl Study {
     /// The engine's results (every series' summary, passage times, scalars).
     pub fn outcome(&self) -> &Outcome {
         &self.outcome
+    }
+
+    /// Whether the study kept every path's inputs
+    /// ([`StudyOptions::keep_paths`]), as a per-path export needs.
+    pub fn keeps_paths(&self) -> bool {
+        self.keep_paths
     }
 
     /// Confidence level of the intervals.
@@ -258,12 +256,53 @@ impl Study {
     }
 }
 
-/// Names the rule whose condition reads an unknown series.
+/// The rules a study of `model` under `options` evaluates, after checking the
+/// options shared by every run of the study (confidence, paths, distinct keys).
+pub(super) fn study_rules<M: StudyModel>(model: &M, options: &StudyOptions) -> Result<Vec<Rule>> {
+    crate::stats::two_sided_z(options.confidence)?;
+    check::positive_count("paths", options.paths)?;
+    let rules = options.rules.clone().unwrap_or_else(|| model.rules());
+    check_distinct(&rules)?;
+    Ok(rules)
+}
+
+/// The simulation of a study of `model`: its horizon and step, the seed, threads
+/// and control of `options`, and a first-passage rule per rule of `rules`.
+pub(super) fn simulation<'m, M: StudyModel>(
+    model: &'m M,
+    options: &StudyOptions,
+    rules: &[Rule],
+) -> Result<Simulation<&'m M>> {
+    let calendar = model.calendar();
+    let steps = model.horizon();
+    calendar.check(steps)?;
+    let mut simulation = Simulation::new(model)
+        .steps(steps)
+        .dt(1.0 / f64::from(calendar.periods_per_year()))
+        .seed(options.seed);
+    for rule in rules {
+        simulation = simulation.first_passage(rule.key(), rule.passage());
+    }
+    if let Some(threads) = options.threads {
+        simulation = simulation.threads(threads);
+    }
+    if let Some(control) = &options.control {
+        simulation = simulation.control(control);
+    }
+    Ok(simulation)
+}
+
 /// A non-finite value in a path of a validated model is bad input: the model's
 /// parameters drive it out of range. The error names the series, the path and its
 /// uncertain inputs' values.
 fn non_finite_as_input<M: StudyModel>(error: Error, simulation: &Simulation<&M>) -> Error {
-    let Error::NonFinite { series, path, step, value } = &error else {
+    let Error::NonFinite {
+        series,
+        path,
+        step,
+        value,
+    } = &error
+    else {
         return error;
     };
     let inputs = simulation.model().inputs();
@@ -285,7 +324,8 @@ fn non_finite_as_input<M: StudyModel>(error: Error, simulation: &Simulation<&M>)
     )
 }
 
-fn within_rules(error: Error, rules: &[Rule]) -> Error {
+/// Names the rule whose condition reads an unknown series.
+pub(super) fn within_rules(error: Error, rules: &[Rule]) -> Error {
     let Error::UnknownSeries { name, available } = &error else {
         return error;
     };

@@ -149,6 +149,7 @@ impl RunControl {
 pub struct Simulation<M> {
     model: M,
     paths: usize,
+    first_path: usize,
     steps: usize,
     dt: f64,
     seed: u64,
@@ -172,6 +173,7 @@ impl<M: Model> Simulation<M> {
         Simulation {
             model,
             paths: 10_000,
+            first_path: 0,
             steps: 1,
             dt: 1.0,
             seed: 0,
@@ -198,6 +200,23 @@ impl<M: Model> Simulation<M> {
     #[must_use]
     pub fn paths(mut self, paths: usize) -> Self {
         self.paths = paths;
+        self
+    }
+
+    /// Simulates the paths `first..first + paths` instead of `0..paths` (default
+    /// 0): path `i` draws the same random numbers as in any run of the same seed
+    /// that includes it, so a run can be extended by simulating only the paths it
+    /// lacks. The outcome's per-path outputs (passage times, kept scalars,
+    /// recorded paths and inputs) are those of these paths, in order, and
+    /// [`Outcome::paths`] is their number; its moments are taken around path
+    /// `first`'s values, so they merge exactly only with runs of the same `first`.
+    ///
+    /// Only for inputs drawn path by path: a run with a design other than plain
+    /// Monte Carlo ([`InputDesign::Design`], [`InputDesign::Saltelli`]) needs
+    /// `first = 0`, since its points depend on the run's size.
+    #[must_use]
+    pub fn first_path(mut self, first: usize) -> Self {
+        self.first_path = first;
         self
     }
 
@@ -359,9 +378,18 @@ impl<M: Model> Simulation<M> {
     /// As [`run`](Self::run) for the input settings, or a path beyond the run.
     pub fn path_inputs(&self, path: usize) -> Result<Vec<f64>> {
         if path >= self.paths {
-            return Err(Error::invalid("path", path, format!("must be below the run's {} paths", self.paths)));
+            return Err(Error::invalid(
+                "path",
+                path,
+                format!("must be below the run's {} paths", self.paths),
+            ));
         }
-        let sampler = Sampler::new(&self.input_settings, self.model.inputs(), self.seed, self.paths as u64)?;
+        let sampler = Sampler::new(
+            &self.input_settings,
+            self.model.inputs(),
+            self.seed,
+            self.paths as u64,
+        )?;
         let mut values = vec![0.0; self.model.inputs().len()];
         let mut scratch = vec![0.0; sampler.scratch_len()];
         sampler.fill(path as u64, &mut values, &mut scratch);
@@ -387,6 +415,7 @@ impl<M: Model> Simulation<M> {
             plan: &plan,
             grid,
             seed: self.seed,
+            first_path: self.first_path,
             paths: self.paths,
             series,
             summarised: settings.summarised,
@@ -402,11 +431,17 @@ impl<M: Model> Simulation<M> {
             inputs: self.model.inputs().len(),
             sampler: settings.sampler,
         };
-        // Path 0's values are the shifts of every moment (see `Moments`).
+        // The first path's values are the shifts of every moment (see `Moments`).
         let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
-        ctx.simulate(0, &mut shift, &mut scalar_shift, &mut PathInputs::new(&ctx));
+        let first = self.first_path;
+        ctx.simulate(
+            first,
+            &mut shift,
+            &mut scalar_shift,
+            &mut PathInputs::new(&ctx),
+        );
         if let Some((at, value)) = ctx.locate_non_finite(&shift, &scalar_shift) {
-            return Err(self.non_finite(0, at, value));
+            return Err(self.non_finite(first, at, value));
         }
         ctx.shift = shift;
         ctx.scalar_shift = scalar_shift;
@@ -423,6 +458,7 @@ impl<M: Model> Simulation<M> {
     /// Checks every setting and resolves names; allocates nothing large.
     fn validate(&self, grid: &Grid) -> Result<Settings<'_>> {
         check::count_in("paths", self.paths, MAX_PATHS as u64)?;
+        self.check_first_path()?;
         check::positive_count("chunk_size", self.chunk_paths)?;
         if let Some(n) = self.threads {
             check::count_in("threads", n, MAX_THREADS as u64)?;
@@ -456,7 +492,7 @@ impl<M: Model> Simulation<M> {
             &self.input_settings,
             self.model.inputs(),
             self.seed,
-            self.paths as u64,
+            (self.first_path + self.paths) as u64,
         )?;
         let settings = Settings {
             names,
@@ -473,6 +509,30 @@ impl<M: Model> Simulation<M> {
         };
         self.check_memory(grid, &settings)?;
         Ok(settings)
+    }
+
+    /// [`first_path`](Self::first_path) keeps every path index below
+    /// [`MAX_PATHS`], and is 0 under a design whose points depend on the run's size.
+    fn check_first_path(&self) -> Result<()> {
+        if self.first_path > MAX_PATHS - self.paths {
+            return Err(Error::invalid(
+                "first_path",
+                self.first_path,
+                format!(
+                    "must leave the last path ({} more) below {MAX_PATHS}",
+                    self.paths
+                ),
+            ));
+        }
+        if self.first_path > 0 && !matches!(self.input_settings.design, InputDesign::Draws) {
+            return Err(Error::invalid(
+                "first_path",
+                self.first_path,
+                "must be 0 under a sampling design (its points depend on the run's size); \
+                 only inputs drawn path by path can be extended",
+            ));
+        }
+        Ok(())
     }
 
     /// The indices of the series the model writes as logarithms.

@@ -178,9 +178,20 @@ pub fn write_files(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
 /// # Errors
 /// An I/O error naming the file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_streamed(path, |file| file.write_all(contents))
+}
+
+/// Like [`write_atomic`], with the contents written to the temporary file by
+/// `fill`, so that a large file need not be held in memory.
+///
+/// # Errors
+/// An I/O error naming the file, or `fill`'s error.
+pub fn write_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     let (temp, mut file) = create_temp(path)?;
-    let written = file
-        .write_all(contents)
+    let written = fill(&mut file)
         .and_then(|()| file.sync_all())
         .and_then(|()| {
             drop(file);

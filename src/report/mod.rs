@@ -7,11 +7,13 @@
 //! * `svg` draws charts (feature `svg`, on by default);
 //! * [`sensitivity`] (and `sensitivity_svg`, feature `svg`) report tornado, sweep,
 //!   Sobol and rank analyses;
+//! * [`paths`] writes the per-path export (inputs, break-even periods, NPV);
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
 pub mod files;
 pub mod json;
+pub mod paths;
 pub mod sensitivity;
 #[cfg(feature = "svg")]
 pub mod sensitivity_svg;
