@@ -1,6 +1,7 @@
 //! The subcommands.
 
 use crate::progress::{Progress, handle_interrupts};
+use crate::shard::Kind;
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
 use outpace::cloud::{CloudModel, Override, PRESETS, Scenario, Source, preset_names};
@@ -69,7 +70,7 @@ impl Overrides {
 impl Settings {
     /// The study options for `model`: paths, seed, threads, confidence, rules,
     /// quantile levels.
-    fn options(
+    pub(crate) fn options(
         &self,
         model: &CloudModel,
         control: &Arc<RunControl>,
@@ -140,6 +141,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenario = load(&source, &settings.inputs.parse()?).map_err(Failure::Input)?;
     let control = control();
+    let one = std::slice::from_ref(&scenario);
+    if let Some(done) = crate::shard::intercept(Kind::Run, settings, one, &control) {
+        return done;
+    }
     let model = CloudModel::new(scenario)?;
     let options = settings.options(&model, &control)?;
     let study = {
@@ -172,6 +177,9 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
     let control = control();
+    if let Some(done) = crate::shard::intercept(Kind::Compare, settings, &scenarios, &control) {
+        return done;
+    }
     let (baseline, alternatives) = {
         let total = settings.paths.saturating_mul(scenarios.len() as u64);
         let progress = Progress::start(&control, total, settings.quiet);
@@ -271,14 +279,14 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
 }
 
 /// Pretty JSON with a final newline.
-fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
         .map_err(|e| Failure::Internal(format!("cannot serialise the summary: {e}")))
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn emit(text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -15,7 +15,11 @@
 //! are printed on stderr, one line each. The full usage is in `docs/cli.md`.
 
 mod commands;
+mod merge;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod progress;
+mod shard;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -51,6 +55,9 @@ enum Command {
     },
     /// Check scenario files and report every problem found.
     Validate(ValidateArgs),
+    /// Combine the state files of the shards of a run or comparison (`--shard`)
+    /// into its report, byte for byte the one a single process writes.
+    Merge(merge::MergeArgs),
 }
 
 /// Settings shared by `run` and `compare`.
@@ -88,6 +95,8 @@ struct Settings {
     /// e.g. 0.01,0.99 (the charts' P5 ... P95 are always kept).
     #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = level)]
     quantiles: Option<Vec<f64>>,
+    #[command(flatten)]
+    shard: shard::ShardArgs,
 }
 
 /// Changes to the scenarios, shared by the commands that load them.
@@ -257,6 +266,7 @@ fn run() -> ExitCode {
         }
         Command::Presets { name } => commands::presets(name.as_deref()),
         Command::Validate(args) => commands::validate(&args),
+        Command::Merge(args) => merge::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
