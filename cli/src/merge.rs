@@ -56,7 +56,10 @@ fn state_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             continue;
         }
         let entries = std::fs::read_dir(input).map_err(|e| {
-            Failure::Input(vec![format!("cannot read the directory {}: {e}", input.display())])
+            Failure::Input(vec![format!(
+                "cannot read the directory {}: {e}",
+                input.display()
+            )])
         })?;
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -126,10 +129,16 @@ fn check_shards(states: &[(String, StateFile)]) -> Result<(), Failure> {
             )));
         }
         if state.kind != first.kind {
-            return Err(foreign(format!("{:?} against {:?}", state.kind, first.kind)));
+            return Err(foreign(format!(
+                "{:?} against {:?}",
+                state.kind, first.kind
+            )));
         }
         let hashes = |s: &StateFile| -> Vec<String> {
-            s.scenarios.iter().map(|s| s.scenario_hash.clone()).collect()
+            s.scenarios
+                .iter()
+                .map(|s| s.scenario_hash.clone())
+                .collect()
         };
         if hashes(state) != hashes(first) {
             return Err(foreign(format!(
@@ -157,7 +166,12 @@ fn check_shards(states: &[(String, StateFile)]) -> Result<(), Failure> {
             )));
         }
         match seen.get(state.shard).copied() {
-            None => return Err(foreign(format!("shard {} of {}", state.shard, state.shards))),
+            None => {
+                return Err(foreign(format!(
+                    "shard {} of {}",
+                    state.shard, state.shards
+                )));
+            }
             Some(Some(other)) => {
                 return Err(Failure::Input(vec![format!(
                     "{name}: shard {}/{} is given twice (also {other})",
@@ -169,7 +183,13 @@ fn check_shards(states: &[(String, StateFile)]) -> Result<(), Failure> {
     }
     let missing: Vec<String> = (0..first.shards)
         .filter(|&i| seen[i].is_none())
-        .map(|i| format!("{i}/{} ({})", first.shards, StateFile::file_name(i, first.shards)))
+        .map(|i| {
+            format!(
+                "{i}/{} ({})",
+                first.shards,
+                StateFile::file_name(i, first.shards)
+            )
+        })
         .collect();
     if !missing.is_empty() {
         return Err(Failure::Input(vec![format!(
@@ -234,9 +254,9 @@ fn studies(states: Vec<(String, StateFile)>) -> Result<Vec<Study>, Failure> {
         let merged = Outcome::merge(&parts).map_err(|e| {
             let message = single_line(&e.to_string());
             // `parts[k]` names the k-th file.
-            let named = (0..states.len())
-                .rev()
-                .fold(message, |m, k| m.replace(&format!("parts[{k}]"), &states[k].0));
+            let named = (0..states.len()).rev().fold(message, |m, k| {
+                m.replace(&format!("parts[{k}]"), &states[k].0)
+            });
             Failure::Input(vec![named])
         })?;
         studies.push(Study::from_outcome(&model, &options, merged)?);

@@ -94,7 +94,10 @@ pub fn run(
         let bytes = &buffer[start as usize..(start + len) as usize];
         match serde_json::from_slice::<RankResult>(bytes) {
             Ok(RankResult::State(state)) => states.push((format!("rank {r}"), *state)),
-            Ok(RankResult::Error { message, input: bad }) => {
+            Ok(RankResult::Error {
+                message,
+                input: bad,
+            }) => {
                 input |= bad;
                 failures.push(format!("rank {r} of {size} failed: {message}"));
             }
@@ -166,5 +169,9 @@ fn injected_fault(rank: i32) -> Option<&'static str> {
     if at.trim().parse::<i32>().ok()? != rank {
         return None;
     }
-    Some(if what.trim() == "abort" { "abort" } else { "error" })
+    Some(if what.trim() == "abort" {
+        "abort"
+    } else {
+        "error"
+    })
 }

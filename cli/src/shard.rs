@@ -207,15 +207,18 @@ pub fn state(
 /// temporary file renamed into place, so a reader never sees half a file.
 pub fn write_state(dir: &Path, state: &StateFile) -> Result<PathBuf, Failure> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::Internal(format!("cannot create the directory {}: {e}", dir.display()))
+        Failure::Internal(format!(
+            "cannot create the directory {}: {e}",
+            dir.display()
+        ))
     })?;
     let name = StateFile::file_name(state.shard, state.shards);
     let path = dir.join(&name);
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let json = serde_json::to_string(state)
         .map_err(|e| Failure::Internal(format!("cannot serialise the state: {e}")))?;
-    let written = std::fs::write(&temporary, json + "\n")
-        .and_then(|()| std::fs::rename(&temporary, &path));
+    let written =
+        std::fs::write(&temporary, json + "\n").and_then(|()| std::fs::rename(&temporary, &path));
     written.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Failure::Internal(format!("cannot write {}: {e}", path.display()))

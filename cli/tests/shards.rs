@@ -62,8 +62,16 @@ fn same_files(a: &Path, b: &Path) {
     assert!(expected.iter().any(|n| n.ends_with(".svg")), "{expected:?}");
     assert_eq!(names(b), expected);
     for name in &expected {
-        let (x, y) = (fs::read(a.join(name)).unwrap(), fs::read(b.join(name)).unwrap());
-        assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
+        let (x, y) = (
+            fs::read(a.join(name)).unwrap(),
+            fs::read(b.join(name)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -71,7 +79,12 @@ fn same_files(a: &Path, b: &Path) {
 /// 3 shards merged; every report must be the whole run's.
 fn merged_equals_single(name: &str, command: &str, args: &[&str]) {
     let dir = scratch(name);
-    let common = [&[command][..], args, &["--paths", PATHS, "--seed", SEED, "-q"]].concat();
+    let common = [
+        &[command][..],
+        args,
+        &["--paths", PATHS, "--seed", SEED, "-q"],
+    ]
+    .concat();
     let single = dir.join("single");
     let stdout = ok(&[&common[..], &["--out", text(&single)]].concat());
     for count in 1..=3 {
@@ -87,7 +100,13 @@ fn merged_equals_single(name: &str, command: &str, args: &[&str]) {
         assert!(merged_stdout == stdout, "{count} shards: stdout differs");
     }
     let json = ok(&[&common[..], &["--format", "json"]].concat());
-    let merged_json = ok(&["merge", text(&dir.join("states-3")), "--format", "json", "-q"]);
+    let merged_json = ok(&[
+        "merge",
+        text(&dir.join("states-3")),
+        "--format",
+        "json",
+        "-q",
+    ]);
     assert!(json == merged_json, "--format json differs");
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -116,7 +135,10 @@ fn refused(inputs: &[&Path], needles: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
     for needle in needles {
-        assert!(stderr.contains(needle), "{args:?}: `{needle}` not in {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: `{needle}` not in {stderr}"
+        );
     }
 }
 
@@ -135,8 +157,13 @@ fn missing_duplicated_foreign_and_altered_shards_are_refused_naming_the_file() {
         dir.join(format!("outpace-shard-{i}-of-3.json"))
     };
     let states = dir.join("states");
-    let files: Vec<PathBuf> = (0..3).map(|i| shard(&states, i, &["--seed", SEED])).collect();
-    refused(&[&files[0], &files[2]], &["missing shard 1/3", "outpace-shard-1-of-3.json"]);
+    let files: Vec<PathBuf> = (0..3)
+        .map(|i| shard(&states, i, &["--seed", SEED]))
+        .collect();
+    refused(
+        &[&files[0], &files[2]],
+        &["missing shard 1/3", "outpace-shard-1-of-3.json"],
+    );
     let copy = dir.join("copy");
     fs::create_dir_all(&copy).unwrap();
     let duplicate = copy.join("outpace-shard-2-of-3.json");
@@ -147,15 +174,26 @@ fn missing_duplicated_foreign_and_altered_shards_are_refused_naming_the_file() {
         &[&files[0], &other_seed, &files[2]],
         &[text(&other_seed), "another run", "seed 8 against 7"],
     );
-    let other_scenario = shard(&dir.join("scenario"), 1, &["--seed", SEED, "--set", "opex.tax_rate=0.3"]);
+    let other_scenario = shard(
+        &dir.join("scenario"),
+        1,
+        &["--seed", SEED, "--set", "opex.tax_rate=0.3"],
+    );
     refused(
         &[&files[0], &other_scenario, &files[2]],
         &[text(&other_scenario), "another run", "scenarios"],
     );
     let other_version = dir.join("version.json");
     let body = fs::read_to_string(&files[1]).unwrap();
-    fs::write(&other_version, body.replacen("\"version\":1", "\"version\":2", 1)).unwrap();
-    refused(&[&files[0], &other_version, &files[2]], &[text(&other_version), "version"]);
+    fs::write(
+        &other_version,
+        body.replacen("\"version\":1", "\"version\":2", 1),
+    )
+    .unwrap();
+    refused(
+        &[&files[0], &other_version, &files[2]],
+        &[text(&other_version), "version"],
+    );
     let altered = dir.join("altered.json");
     fs::write(&altered, body.replacen("\"seed\":7", "\"seed\":9", 1)).unwrap();
     refused(&[&altered], &[text(&altered), "altered"]);
@@ -175,7 +213,9 @@ fn bad_shard_options_are_input_errors() {
         let output = outpace(&["run", "--preset", "alibaba", "--shard", spec, "--out", "x"]);
         assert_eq!(output.status.code(), Some(2), "--shard {spec}");
     }
-    let output = outpace(&["run", "--preset", "alibaba", "--paths", PATHS, "--shard", "0/2"]);
+    let output = outpace(&[
+        "run", "--preset", "alibaba", "--paths", PATHS, "--shard", "0/2",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--shard needs --out"));
 }
@@ -186,14 +226,32 @@ fn bad_shard_options_are_input_errors() {
 fn the_slurm_array_script_runs_each_task_as_its_shard() {
     let dir = scratch("slurm");
     let single = dir.join("single");
-    ok(&["run", "--preset", "alibaba", "--paths", PATHS, "--seed", SEED, "-q", "--out", text(&single)]);
+    ok(&[
+        "run",
+        "--preset",
+        "alibaba",
+        "--paths",
+        PATHS,
+        "--seed",
+        SEED,
+        "-q",
+        "--out",
+        text(&single),
+    ]);
     // Arrays numbered from 0 and from 1: the shard is the task id minus the first.
     for (first, count) in [(0, 3), (1, 2)] {
         let states = dir.join(format!("states-{first}"));
         for task in first..first + count {
             let output = Command::new("bash")
                 .arg("scripts/slurm_array.sh")
-                .args([text(&states), "run", "--preset", "alibaba", "--paths", PATHS])
+                .args([
+                    text(&states),
+                    "run",
+                    "--preset",
+                    "alibaba",
+                    "--paths",
+                    PATHS,
+                ])
                 .args(["--seed", SEED])
                 .current_dir(root())
                 .env("OUTPACE", env!("CARGO_BIN_EXE_outpace"))
@@ -204,10 +262,15 @@ fn the_slurm_array_script_runs_each_task_as_its_shard() {
                 .env("SLURM_CPUS_PER_TASK", "2")
                 .output()
                 .unwrap();
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
-        let expected: Vec<String> =
-            (0..count).map(|i| format!("outpace-shard-{i}-of-{count}.json")).collect();
+        let expected: Vec<String> = (0..count)
+            .map(|i| format!("outpace-shard-{i}-of-{count}.json"))
+            .collect();
         let mut found: Vec<String> = fs::read_dir(&states)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
