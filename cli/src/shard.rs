@@ -241,6 +241,12 @@ pub fn intercept(
     };
     #[cfg(feature = "mpi")]
     if crate::mpi::launched() {
+        if settings.shard.shard.is_some() {
+            return Some(Err(Failure::Input(vec![
+                "--shard is for separate processes; under mpirun every rank is a shard already"
+                    .into(),
+            ])));
+        }
         return Some(models().and_then(|m| crate::mpi::run(kind, settings, &m, control)));
     }
     let shard = settings.shard.shard?;

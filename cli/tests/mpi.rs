@@ -150,5 +150,20 @@ fn a_failed_or_crashed_rank_is_reported_and_nothing_is_written() {
         );
         assert!(!out.exists(), "{fault}: a report was written");
     }
+    let out = dir.join("with-shard");
+    let args = [
+        "run",
+        "--preset",
+        "alibaba",
+        "--shard",
+        "0/2",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = mpirun(2, &args, None);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("every rank is a shard already"));
+    assert!(!out.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
