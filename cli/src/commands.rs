@@ -2,6 +2,7 @@
 
 use crate::precision;
 use crate::progress::{Progress, handle_interrupts};
+use crate::shard::Kind;
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
 use outpace::cloud::{CloudModel, Override, PRESETS, Scenario, Source, preset_names};
@@ -152,6 +153,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
     let control = control();
+    let one = std::slice::from_ref(&scenario);
+    if let Some(done) = crate::shard::intercept(Kind::Run, settings, one, &control) {
+        return done;
+    }
     let model = CloudModel::new(scenario)?;
     let mut options = settings.options(&model, &control)?;
     options.keep_paths = args.export.wanted();
@@ -191,6 +196,9 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
     let control = control();
+    if let Some(done) = crate::shard::intercept(Kind::Compare, settings, &scenarios, &control) {
+        return done;
+    }
     let models = scenarios
         .iter()
         .map(|s| CloudModel::new(s.clone()))

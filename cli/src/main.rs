@@ -16,9 +16,13 @@
 
 mod commands;
 mod export;
+mod merge;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod precision;
 mod progress;
 mod sensitivity;
+mod shard;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -57,6 +61,9 @@ enum Command {
     /// Which inputs drive break-even: tornado, sweep, Sobol indices or rank
     /// correlations; tables on stdout, CSV/JSON/SVG with --out.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Combine the state files of the shards of a run or comparison (`--shard`)
+    /// into its report, byte for byte the one a single process writes.
+    Merge(merge::MergeArgs),
 }
 
 /// Settings shared by `run` and `compare`.
@@ -96,6 +103,8 @@ struct Settings {
     quantiles: Option<Vec<f64>>,
     #[command(flatten)]
     precision: precision::PrecisionArgs,
+    #[command(flatten)]
+    shard: shard::ShardArgs,
 }
 
 /// Changes to the scenarios, shared by the commands that load them.
@@ -268,6 +277,7 @@ fn run() -> ExitCode {
         Command::Presets { name } => commands::presets(name.as_deref()),
         Command::Validate(args) => commands::validate(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
+        Command::Merge(args) => merge::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

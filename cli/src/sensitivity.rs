@@ -33,7 +33,7 @@ pub struct SensitivityArgs {
     sweep: Option<String>,
     /// The rule the tornado is sorted by and the Sobol curve follows (default: the first).
     #[arg(long, value_name = "RULE")]
-    on: Option<String>,
+    rule: Option<String>,
     /// Tornado: the low quantile of each input.
     #[arg(long, default_value_t = 0.1, value_parser = crate::level)]
     low: f64,
@@ -127,6 +127,16 @@ fn total_paths(args: &SensitivityArgs, factors: u64) -> u64 {
 /// `outpace sensitivity`.
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
     let settings = &args.settings;
+    for (given, option) in [
+        (settings.precision.precision.is_some(), "--precision"),
+        (settings.shard.shard.is_some(), "--shard"),
+    ] {
+        if given {
+            return Err(Failure::Input(vec![format!(
+                "{option} is not available for `sensitivity` (it is for `run` and `compare`)"
+            )]));
+        }
+    }
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
     let control = control();
     let model = CloudModel::new(scenario)?;
@@ -163,7 +173,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
                 by,
                 low: args.low,
                 high: args.high,
-                sort_by: args.on.clone(),
+                sort_by: args.rule.clone(),
                 ..TornadoOptions::default()
             };
             tornado = Tornado::run(&model, &options, &tornado_options)?;
@@ -185,7 +195,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
                 kind,
                 by,
                 noise: !args.no_noise,
-                curve: args.on.clone(),
+                curve: args.rule.clone(),
                 ..SobolSettings::default()
             };
             sobol = SobolAnalysis::run(&model, &options, &sobol_settings)?;

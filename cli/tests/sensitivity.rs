@@ -34,7 +34,7 @@ fn tornado_files_agree_with_the_library() {
         "alibaba",
         "--paths",
         PATHS,
-        "--on",
+        "--rule",
         "cumulative_payback",
         "--out",
         out,
@@ -132,7 +132,8 @@ fn bad_options_exit_2_naming_the_option() {
             vec!["--method", "sweep", "--sweep", "demand.ceiling=-1,2"],
             "demand.ceiling",
         ),
-        (vec!["--on", "nope"], "nope"),
+        (vec!["--rule", "nope"], "nope"),
+        (vec!["--precision", "1pp"], "--precision"),
         (vec!["--low", "0.9", "--high", "0.1"], "quantiles"),
         (vec!["--sweep", "demand.ceiling=1,2"], "--sweep"),
     ] {

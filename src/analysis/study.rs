@@ -5,6 +5,7 @@ use super::rule::check_distinct;
 use super::{BreakEven, Comparison, FanChart, ModelInfo, Rule, StudyModel, passage_of};
 use crate::engine::{Outcome, RunControl, ScalarSummary, Selection, Simulation};
 use crate::error::{Error, Result, check};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Settings of a [`Study`].
@@ -87,22 +88,90 @@ pub struct Study {
 }
 
 impl Study {
-    /// Simulates and analyses `model`.
+    /// Simulates and analyses `model`: [`simulate_paths`](Self::simulate_paths)
+    /// of every path, then [`from_outcome`](Self::from_outcome).
     ///
     /// # Errors
     /// An invalid option (naming it), rules with repeated keys or naming series
     /// the model does not emit, a calendar that cannot label the horizon, or any
     /// engine error.
     pub fn run<M: StudyModel>(model: &M, options: &StudyOptions) -> Result<Study> {
+        let outcome = Self::simulate_paths(model, options, 0..options.paths)?;
+        Self::from_outcome(model, options, outcome)
+    }
+
+    /// Simulates the paths `range` of the study's run of `options.paths` paths
+    /// (a shard, see [`Simulation::path_range`]) with the first-passage rules and
+    /// sketches the study needs: merge the outcomes of shards covering every path
+    /// with [`Outcome::merge`] and analyse the result with
+    /// [`from_outcome`](Self::from_outcome), which gives the study of
+    /// [`run`](Self::run), bit for bit.
+    ///
+    /// ```
+    /// use outpace::analysis::{Described, Rule, Study, StudyOptions};
+    /// use outpace::calendar::Calendar;
+    /// use outpace::engine::{Outcome, Shard};
+    /// use outpace::engine::ProcessModel;
+    /// use outpace::process::Ou;
+    ///
+    /// let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+    /// let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 20)
+    ///     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?);
+    /// let options = StudyOptions { paths: 1_000, ..StudyOptions::default() };
+    /// let shards = (0..2)
+    ///     .map(|i| Study::simulate_paths(&model, &options, Shard::new(i, 2)?.range(options.paths)))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let merged = Study::from_outcome(&model, &options, Outcome::merge(&shards)?)?;
+    /// let whole = Study::run(&model, &options)?;
+    /// assert_eq!(merged.breakeven("positive").unwrap().p50(), whole.breakeven("positive").unwrap().p50());
+    /// # Ok::<(), outpace::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and a `range` that is not a shard of the run
+    /// (`path_range`).
+    pub fn simulate_paths<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        range: Range<usize>,
+    ) -> Result<Outcome> {
         let rules = study_rules(model, options)?;
         let fan_series = model.fan_series().to_vec();
         let simulation = simulation(model, options, &rules)?
             .paths(options.paths)
             .quantiles_for(Selection::only(&fan_series))
-            .record_inputs(options.keep_paths);
-        let outcome = simulation
+            .record_inputs(options.keep_paths)
+            .path_range(range);
+        simulation
             .run()
-            .map_err(|e| non_finite_as_input(within_rules(e, &rules), &simulation))?;
+            .map_err(|e| non_finite_as_input(within_rules(e, &rules), &simulation))
+    }
+
+    /// Analyses the `outcome` of every path of the study's run (from
+    /// [`simulate_paths`](Self::simulate_paths), merged): break-even
+    /// distributions and fan charts.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and an outcome that does not cover every path of a
+    /// run of `options.paths` paths (`outcome.path_range`).
+    pub fn from_outcome<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        outcome: Outcome,
+    ) -> Result<Study> {
+        let rules = study_rules(model, options)?;
+        if !outcome.is_complete() || outcome.run_paths() != options.paths {
+            let range = outcome.path_range();
+            return Err(Error::invalid(
+                "outcome.path_range",
+                format!("{}..{} of {}", range.start, range.end, outcome.run_paths()),
+                format!(
+                    "must cover every path of the run (0..{}): merge every shard first",
+                    options.paths
+                ),
+            ));
+        }
+        let fan_series = model.fan_series().to_vec();
         let breakevens = rules
             .iter()
             .map(|rule| BreakEven::from_outcome(rule, &outcome, options.confidence))
@@ -319,7 +388,8 @@ fn non_finite_as_input<M: StudyModel>(error: Error, simulation: &Simulation<&M>)
         "scenario",
         format!("series `{series}` = {value} on path {path} at period {step}"),
         format!(
-            "the parameters drive the simulation out of range (the path drew {drawn}): narrow              the laws or values involved"
+            "the parameters drive the simulation out of range (the path drew {drawn}): narrow \
+             the laws or values involved"
         ),
     )
 }

@@ -8,11 +8,14 @@ mod condition;
 mod first_passage;
 mod grid;
 mod joint_model;
+mod merge;
 mod model;
 mod outcome;
 mod process_model;
 mod sampling;
+mod shard;
 mod simulation;
+mod state;
 mod streams;
 
 pub use collector::BLOCK_PATHS;
@@ -29,7 +32,9 @@ pub use outcome::{
 };
 pub use process_model::{ProcessModel, ProcessPath};
 pub use sampling::{InputDesign, InputSettings, NOISE_GROUP, RankCorrelation};
+pub use shard::Shard;
 pub use simulation::{
     DEFAULT_MEMORY_CAP, MAX_PATHS, MAX_THREADS, RunControl, Selection, Simulation,
 };
+pub use state::{OUTCOME_STATE_FORMAT, OUTCOME_STATE_VERSION, OutcomeState};
 pub use streams::{Component, PathRng, PathStreams};

@@ -11,14 +11,28 @@ use serde::{Deserialize, Serialize};
 pub const STANDARD_QUANTILES: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
 
 /// Everything a run produced.
+///
+/// A run of a shard ([`Simulation::path_range`](super::Simulation::path_range))
+/// produces the outcome of its paths only; [`Outcome::merge`] combines the
+/// outcomes of shards into that of the run of all their paths, bit for bit.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub(crate) grid: Grid,
     pub(crate) seed: u64,
+    /// Number of paths summarised here: `range.len()`.
     pub(crate) paths: usize,
+    /// The path indices summarised here.
+    pub(crate) range: std::ops::Range<usize>,
+    /// Number of paths of the run this outcome is (a shard of).
+    pub(crate) run_paths: usize,
     pub(crate) series: Vec<SeriesSummary>,
+    /// The exact moments behind each series' statistics, per point, in the order
+    /// of `series`: what merging adds up.
+    pub(crate) series_moments: Vec<Vec<Moments>>,
     pub(crate) passages: Vec<PassageTimes>,
     pub(crate) scalars: Vec<ScalarSummary>,
+    /// The exact moments behind each scalar's statistics, in the order of `scalars`.
+    pub(crate) scalar_moments: Vec<Moments>,
     pub(crate) recorded: Option<RecordedPaths>,
     pub(crate) inputs: Option<InputValues>,
 }
@@ -34,9 +48,27 @@ impl Outcome {
         self.seed
     }
 
-    /// Number of paths simulated.
+    /// Number of paths simulated (those of the shard, for a shard).
     pub fn paths(&self) -> usize {
         self.paths
+    }
+
+    /// The indices of the paths simulated: `0..paths` for a whole run, the shard's
+    /// range for a shard.
+    pub fn path_range(&self) -> std::ops::Range<usize> {
+        self.range.clone()
+    }
+
+    /// Number of paths of the whole run this outcome is a shard of (equal to
+    /// [`paths`](Self::paths) for a whole run).
+    pub fn run_paths(&self) -> usize {
+        self.run_paths
+    }
+
+    /// Whether this outcome covers every path of its run (`path_range() ==
+    /// 0..run_paths()`): a whole run, or the merge of all its shards.
+    pub fn is_complete(&self) -> bool {
+        self.range == (0..self.run_paths)
     }
 
     /// Summaries of the series with per-point statistics, in the model's order.
@@ -136,9 +168,9 @@ impl From<&Moments> for StepStats {
 /// Per-point statistics of one series, with quantile sketches when requested.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesSummary {
-    name: String,
-    stats: Vec<StepStats>,
-    sketches: Option<Vec<QuantileSketch>>,
+    pub(crate) name: String,
+    pub(crate) stats: Vec<StepStats>,
+    pub(crate) sketches: Option<Vec<QuantileSketch>>,
 }
 
 impl SeriesSummary {
@@ -215,10 +247,10 @@ impl SeriesSummary {
 /// were kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalarSummary {
-    name: String,
-    stats: StepStats,
-    sketch: QuantileSketch,
-    values: Option<Vec<f64>>,
+    pub(crate) name: String,
+    pub(crate) stats: StepStats,
+    pub(crate) sketch: QuantileSketch,
+    pub(crate) values: Option<Vec<f64>>,
 }
 
 impl ScalarSummary {
@@ -274,9 +306,9 @@ pub(crate) const CENSORED: u32 = u32::MAX;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PassageTimesData")]
 pub struct PassageTimes {
-    name: String,
-    steps: usize,
-    times: Vec<u32>,
+    pub(crate) name: String,
+    pub(crate) steps: usize,
+    pub(crate) times: Vec<u32>,
 }
 
 /// The serialised form of [`PassageTimes`], checked on the way in.
@@ -426,8 +458,8 @@ fn decode(t: u32) -> Option<usize> {
 /// Full paths of the recorded series: one `paths x (steps + 1)` matrix each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedPaths {
-    names: Vec<String>,
-    matrices: Vec<Array2<f64>>,
+    pub(crate) names: Vec<String>,
+    pub(crate) matrices: Vec<Array2<f64>>,
 }
 
 impl RecordedPaths {
@@ -516,9 +548,9 @@ mod tests {
 /// inputs' names and groups.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputValues {
-    names: Vec<String>,
-    groups: Vec<String>,
-    values: Array2<f64>,
+    pub(crate) names: Vec<String>,
+    pub(crate) groups: Vec<String>,
+    pub(crate) values: Array2<f64>,
 }
 
 impl InputValues {

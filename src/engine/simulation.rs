@@ -11,6 +11,7 @@ use super::{FirstPassage, Grid, Model};
 use crate::error::{Error, Result, check};
 use ndarray::Array2;
 use rayon::prelude::*;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -164,6 +165,7 @@ pub struct Simulation<M> {
     memory_cap: u64,
     passages: Vec<(String, FirstPassage)>,
     control: Option<Arc<RunControl>>,
+    range: Option<Range<usize>>,
 }
 
 impl<M: Model> Simulation<M> {
@@ -188,6 +190,7 @@ impl<M: Model> Simulation<M> {
             memory_cap: DEFAULT_MEMORY_CAP,
             passages: Vec::new(),
             control: None,
+            range: None,
         }
     }
 
@@ -363,6 +366,47 @@ impl<M: Model> Simulation<M> {
         self
     }
 
+    /// Simulates only the paths `range` of the run of [`paths`](Self::paths)
+    /// paths: a **shard** of the run (default: every path). Path `i` of a shard
+    /// draws exactly the random numbers (and inputs, whatever the
+    /// [`design`](Self::design)) that path `i` draws in the whole run, and the
+    /// outcomes of shards that cover `0..paths` merge
+    /// ([`Outcome::merge`]) into the outcome of the whole run, bit for bit.
+    ///
+    /// A shard starts and ends on a boundary of the blocks of [`BLOCK_PATHS`]
+    /// paths (or ends at `paths`): the block is the unit of floating-point
+    /// summation, so a shard never splits one. [`Shard::range`](super::Shard::range)
+    /// cuts a run into such ranges. Every shard also simulates path 0, whose values
+    /// are the shifts of the moments.
+    ///
+    /// ```
+    /// use outpace::engine::{Outcome, ProcessModel, Shard, Simulation};
+    /// use outpace::process::Gbm;
+    ///
+    /// let run = Simulation::new(ProcessModel::new("price", Gbm::new(0.1, 0.3, 1.0)?))
+    ///     .paths(1_000)
+    ///     .steps(12)
+    ///     .dt(1.0 / 12.0);
+    /// let shards = (0..3)
+    ///     .map(|i| run.clone().path_range(Shard::new(i, 3)?.range(1_000)).run())
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let merged = Outcome::merge(&shards)?;
+    /// let whole = run.run()?;
+    /// assert_eq!(merged.series("price").unwrap().stats(), whole.series("price").unwrap().stats());
+    /// # Ok::<(), outpace::Error>(())
+    /// ```
+    #[must_use]
+    pub fn path_range(mut self, range: Range<usize>) -> Self {
+        self.range = Some(range);
+        self
+    }
+
+    /// The paths this simulation runs: its [`path_range`](Self::path_range), or
+    /// every path.
+    fn shard(&self) -> Range<usize> {
+        self.range.clone().unwrap_or(0..self.paths)
+    }
+
     /// Shares progress and cancellation with another thread.
     #[must_use]
     pub fn control(mut self, control: &Arc<RunControl>) -> Self {
@@ -459,6 +503,7 @@ impl<M: Model> Simulation<M> {
     fn validate(&self, grid: &Grid) -> Result<Settings<'_>> {
         check::count_in("paths", self.paths, MAX_PATHS as u64)?;
         self.check_first_path()?;
+        self.check_range()?;
         check::positive_count("chunk_size", self.chunk_paths)?;
         if let Some(n) = self.threads {
             check::count_in("threads", n, MAX_THREADS as u64)?;
@@ -535,6 +580,41 @@ impl<M: Model> Simulation<M> {
         Ok(())
     }
 
+    /// A [`path_range`](Self::path_range) within the run, on block boundaries.
+    fn check_range(&self) -> Result<()> {
+        let Some(range) = &self.range else {
+            return Ok(());
+        };
+        let shown = format!("{}..{}", range.start, range.end);
+        if self.first_path > 0 {
+            return Err(Error::invalid(
+                "path_range",
+                shown,
+                "cannot be combined with first_path: a shard's indices are those of the whole run",
+            ));
+        }
+        if range.start > range.end || range.end > self.paths {
+            return Err(Error::invalid(
+                "path_range",
+                shown,
+                format!("must be a range within the run's 0..{}", self.paths),
+            ));
+        }
+        let on_boundary = |i: usize| i.is_multiple_of(BLOCK_PATHS) || i == self.paths;
+        if !on_boundary(range.start) || !on_boundary(range.end) {
+            return Err(Error::invalid(
+                "path_range",
+                shown,
+                format!(
+                    "must start and end on a multiple of {BLOCK_PATHS} paths (a block) or at \
+                     the run's end ({})",
+                    self.paths
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The indices of the series the model writes as logarithms.
     fn resolve_exponentiated(&self, names: &[&str]) -> Result<Vec<usize>> {
         let exponentiated = self.model.exponentiated().to_vec();
@@ -565,7 +645,9 @@ impl<M: Model> Simulation<M> {
                 ),
             ));
         }
-        let workers = self.workers().min(self.paths.div_ceil(BLOCK_PATHS));
+        let workers = self
+            .workers()
+            .min(self.shard().len().div_ceil(BLOCK_PATHS).max(1));
         let summary = per_worker * workers as u128;
         if summary > self.memory_cap as u128 {
             return Err(Error::invalid(
@@ -579,7 +661,8 @@ impl<M: Model> Simulation<M> {
             ));
         }
         let recorded = settings.recorded.iter().filter(|&&r| r).count();
-        let matrices = self.paths as u128 * grid.points() as u128 * recorded as u128 * 8;
+        let shard = self.shard().len();
+        let matrices = shard as u128 * grid.points() as u128 * recorded as u128 * 8;
         let kept = if self.keep_scalars {
             self.model.scalars().len() as u128 * 8
         } else {
@@ -590,12 +673,12 @@ impl<M: Model> Simulation<M> {
         } else {
             0
         };
-        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept + inputs);
+        let per_path = shard as u128 * (settings.passages.len() as u128 * 4 + kept + inputs);
         if matrices + per_path > self.memory_cap as u128 {
             return Err(Error::MemoryCap {
                 requested: matrices + per_path,
                 cap: self.memory_cap,
-                paths: self.paths,
+                paths: shard,
                 points: grid.points(),
                 series: recorded,
             });
@@ -612,21 +695,20 @@ impl<M: Model> Simulation<M> {
     /// exactly.
     fn execute(&self, ctx: &RunContext<'_, M>, names: &[&str]) -> Result<Outcome> {
         let points = ctx.grid.points();
-        let blocks = self.paths.div_ceil(BLOCK_PATHS);
+        let shard = self.shard();
+        // The shard's first and last blocks: it starts on a block boundary.
+        let blocks = shard.start / BLOCK_PATHS..shard.end.div_ceil(BLOCK_PATHS);
+        let paths = shard.len();
         let chunk_blocks = self.chunk_paths.div_ceil(BLOCK_PATHS);
         let kept_scalars = if ctx.keep_scalars { ctx.scalars } else { 0 };
         let mut buffers = Buffers {
             matrices: (0..ctx.recorded.len())
-                .map(|_| vec![0.0; self.paths * points])
+                .map(|_| vec![0.0; paths * points])
                 .collect(),
-            times: ctx
-                .passages
-                .iter()
-                .map(|_| vec![CENSORED; self.paths])
-                .collect(),
-            scalars: (0..kept_scalars).map(|_| vec![0.0; self.paths]).collect(),
+            times: ctx.passages.iter().map(|_| vec![CENSORED; paths]).collect(),
+            scalars: (0..kept_scalars).map(|_| vec![0.0; paths]).collect(),
             inputs: (0..if self.record_inputs { ctx.inputs } else { 0 })
-                .map(|_| vec![0.0; self.paths])
+                .map(|_| vec![0.0; paths])
                 .collect(),
         };
         // One collector per worker thread, kept for every block the thread runs:
@@ -651,7 +733,7 @@ impl<M: Model> Simulation<M> {
         // in halves as rayon's scheduler asks (never below a chunk), so nothing is
         // allocated per block: memory does not grow with the number of blocks.
         let all = Span {
-            blocks: 0..blocks,
+            blocks,
             out: buffers.output(),
         };
         let _ = rayon::iter::split(all, |span| span.halve(chunk_blocks, ctx)).try_for_each(
@@ -672,7 +754,8 @@ impl<M: Model> Simulation<M> {
                 a.merge(&b);
                 a
             })
-            .expect("a run has at least one block");
+            // Only an empty shard runs no block.
+            .unwrap_or_else(|| Collector::new(ctx));
         if collector.cancelled {
             return Err(Error::Cancelled);
         }
@@ -732,13 +815,26 @@ impl<M: Model> Simulation<M> {
         buffers: Buffers,
     ) -> Outcome {
         let points = ctx.grid.points();
+        let shard = self.shard();
+        let series_moments: Vec<Vec<_>> = (0..ctx.series)
+            .filter(|&j| ctx.summarised[j])
+            .map(|j| {
+                (0..points)
+                    .map(|k| collector.moments[k * ctx.series + j].clone())
+                    .collect()
+            })
+            .collect();
+        let mut moments = series_moments.iter();
         let series = names
             .iter()
             .enumerate()
             .filter(|(j, _)| ctx.summarised[*j])
             .map(|(j, name)| {
-                let stats = (0..points)
-                    .map(|k| StepStats::from(&collector.moments[k * ctx.series + j]))
+                let stats = moments
+                    .next()
+                    .expect("one list of moments per summarised series")
+                    .iter()
+                    .map(StepStats::from)
                     .collect();
                 let sketched = ctx.sketched.len();
                 let sketches = ctx.sketched.iter().position(|&s| s == j).map(|slot| {
@@ -773,7 +869,7 @@ impl<M: Model> Simulation<M> {
                 .matrices
                 .into_iter()
                 .map(|m| {
-                    Array2::from_shape_vec((self.paths, points), m)
+                    Array2::from_shape_vec((shard.len(), points), m)
                         .expect("buffer sized paths x points")
                 })
                 .collect();
@@ -781,7 +877,7 @@ impl<M: Model> Simulation<M> {
         });
         let inputs = (!buffers.inputs.is_empty()).then(|| {
             let declared = self.model.inputs();
-            let mut values = Array2::zeros((self.paths, declared.len()));
+            let mut values = Array2::zeros((shard.len(), declared.len()));
             for (j, column) in buffers.inputs.iter().enumerate() {
                 values
                     .column_mut(j)
@@ -792,10 +888,14 @@ impl<M: Model> Simulation<M> {
         Outcome {
             grid: ctx.grid,
             seed: self.seed,
-            paths: self.paths,
+            paths: shard.len(),
+            range: shard,
+            run_paths: self.paths,
             series,
+            series_moments,
             passages,
             scalars,
+            scalar_moments: collector.scalar_moments,
             recorded,
             inputs,
         }

@@ -143,6 +143,27 @@ impl ExactSum {
         if negative { -magnitude } else { magnitude }
     }
 
+    /// The same sum in its canonical form: limbs carried (every limb but the top
+    /// one in `[0, 2^32)`), so that equal sums have equal limbs whatever the order
+    /// of their additions and merges; used to write sums out.
+    pub(crate) fn canonical(&self) -> ExactSum {
+        let mut sum = self.clone();
+        sum.normalise();
+        sum
+    }
+
+    /// Whether the limbs are in canonical form (see [`canonical`](Self::canonical))
+    /// with a top limb that leaves the headroom of normalised limbs and no
+    /// non-finite addend: what a sum read back from a file must be before it is
+    /// merged.
+    pub(crate) fn is_canonical(&self) -> bool {
+        let (top, rest) = self.limbs.split_last().expect("LIMBS > 0");
+        self.pending == 1
+            && self.special == 0.0f64.to_bits()
+            && rest.iter().all(|&l| (0..=DIGIT_MASK).contains(&l))
+            && top.abs() <= DIGIT_MASK
+    }
+
     /// Brings every limb but the top one into `[0, 2^32)`; the value is unchanged.
     fn normalise(&mut self) {
         carry(&mut self.limbs);

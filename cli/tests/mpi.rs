@@ -1,0 +1,169 @@
+//! Feature `mpi` (issue 17): `mpirun -np N outpace run|compare ... --out DIR`
+//! writes the report of one process, byte for byte, for 2 and 3 ranks (more
+//! ranks than cores: `--oversubscribe`; CI runs as root: `--allow-run-as-root`);
+//! a failed rank is reported and a crashed one ends the job, and neither writes
+//! a report. Needs Open MPI's `mpirun` on the PATH.
+#![cfg(feature = "mpi")]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+const BINARY: &str = env!("CARGO_BIN_EXE_outpace");
+const PATHS: &str = "2000";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("outpace-mpi-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `mpirun -np ranks outpace args...`, with `fault` as the injected fault.
+fn mpirun(ranks: usize, args: &[&str], fault: Option<&str>) -> Output {
+    let mut command = Command::new("mpirun");
+    command
+        .args([
+            "--allow-run-as-root",
+            "--oversubscribe",
+            "-np",
+            &ranks.to_string(),
+        ])
+        .arg(BINARY)
+        .args(args)
+        .current_dir(root())
+        .env_remove("OUTPACE_MPI_FAULT");
+    if let Some(fault) = fault {
+        command.env("OUTPACE_MPI_FAULT", fault);
+    }
+    command.output().expect("mpirun runs")
+}
+
+/// One process, not under an MPI launcher.
+fn single(args: &[&str]) -> Output {
+    Command::new(BINARY)
+        .args(args)
+        .current_dir(root())
+        .env_remove("OMPI_COMM_WORLD_SIZE")
+        .env_remove("PMI_SIZE")
+        .env_remove("PMIX_RANK")
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn succeeded(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[track_caller]
+fn same_files(a: &Path, b: &Path) {
+    let names = |dir: &Path| {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(a), names(b));
+    assert!(names(a).len() > 3);
+    for name in names(a) {
+        let (x, y) = (
+            fs::read(a.join(&name)).unwrap(),
+            fs::read(b.join(&name)).unwrap(),
+        );
+        assert!(x == y, "{name:?} differs");
+    }
+}
+
+fn ranks_write_the_single_process_report(name: &str, args: &[&str]) {
+    let dir = scratch(name);
+    let common = [args, &["--paths", PATHS, "--seed", "7", "-q"]].concat();
+    let one = dir.join("single");
+    let expected = single(&[&common[..], &["--out", one.to_str().unwrap()]].concat());
+    succeeded(&expected);
+    for ranks in [2, 3] {
+        let out = dir.join(format!("ranks-{ranks}"));
+        let output = mpirun(
+            ranks,
+            &[&common[..], &["--out", out.to_str().unwrap()]].concat(),
+            None,
+        );
+        succeeded(&output);
+        same_files(&one, &out);
+        // Rank 0 alone prints the report.
+        assert!(
+            output.stdout == expected.stdout,
+            "{ranks} ranks: stdout differs"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ranks_merge_into_the_single_process_run() {
+    ranks_write_the_single_process_report("run", &["run", "--preset", "alibaba"]);
+}
+
+#[test]
+fn ranks_merge_into_the_single_process_comparison() {
+    ranks_write_the_single_process_report(
+        "compare",
+        &["compare", "--preset", "alibaba", "scenarios/chip_ban.toml"],
+    );
+}
+
+#[test]
+fn a_failed_or_crashed_rank_is_reported_and_nothing_is_written() {
+    let dir = scratch("faults");
+    for (ranks, fault, needle) in [
+        (2, "1:error", "rank 1 of 2 failed: injected failure"),
+        (3, "0:error", "rank 0 of 3 failed"),
+        (3, "2:abort", "rank 2"),
+    ] {
+        let out = dir.join(fault.replace(':', "-"));
+        let args = [
+            "run",
+            "--preset",
+            "alibaba",
+            "--paths",
+            PATHS,
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        let output = mpirun(ranks, &args, Some(fault));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{fault}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{fault}: `{needle}` not in {stderr}"
+        );
+        assert!(!out.exists(), "{fault}: a report was written");
+    }
+    let out = dir.join("with-shard");
+    let args = [
+        "run",
+        "--preset",
+        "alibaba",
+        "--shard",
+        "0/2",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = mpirun(2, &args, None);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("every rank is a shard already"));
+    assert!(!out.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
