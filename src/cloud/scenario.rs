@@ -599,7 +599,7 @@ impl Rivals {
         crate::error::check::within("self_ratio", self.self_ratio, 0.0, 100.0)?;
         let (a, beta) = (self.excitation.upper_bound(), self.decay.lower_bound());
         let jump = (self.self_ratio + (n - 1) as f64) * a;
-        if !(jump < beta) {
+        if jump.is_nan() || jump >= beta {
             return Err(Error::invalid(
                 "excitation",
                 a,
@@ -613,7 +613,7 @@ impl Rivals {
         }
         let factor = self.regime_factor.iter().copied().fold(0.0, f64::max);
         let stationary = self.baseline.upper_bound() * factor * n as f64 / (1.0 - jump / beta);
-        if !(stationary <= MAX_WAR_EVENTS_PER_YEAR) {
+        if stationary.is_nan() || stationary > MAX_WAR_EVENTS_PER_YEAR {
             return Err(Error::invalid(
                 "baseline",
                 self.baseline.upper_bound(),
