@@ -306,3 +306,32 @@ fn terminal_values_are_the_discounted_gordon_and_multiple_values() {
     .to_string();
     assert!(err.contains("finance.terminal.gordon.growth"), "{err}");
 }
+
+/// Value stability: the first outputs of a rival-war run, pinned as f64 bits
+/// (stream ids, draw order and the match rule of `docs/model.md`, 3.4 step 2).
+#[test]
+fn a_rival_war_run_is_pinned() {
+    let outcome = run(
+        scenario(""),
+        200,
+        &[series::PRICE, series::MATCHED_CUTS, series::SHARE_LOSS],
+    );
+    let at = |name: &str, k: usize| column(&outcome, name, k).iter().sum::<f64>();
+    let values = [
+        at(series::PRICE, 4),
+        at(series::PRICE, QUARTERS),
+        at(series::MATCHED_CUTS, QUARTERS),
+        at(series::SHARE_LOSS, QUARTERS),
+        outcome.series(series::REVENUE).unwrap().mean(QUARTERS),
+    ];
+    let pinned: [u64; 5] = [
+        0x40664d5f8764735a,
+        0x404e37f117dd1fde,
+        0x40c19b8000000000,
+        0xc0434a3d70a3d70b,
+        0x407164ede4a328d5,
+    ];
+    for (v, p) in values.iter().zip(pinned) {
+        assert_eq!(v.to_bits(), p, "{v}");
+    }
+}
