@@ -157,7 +157,7 @@ const MARGIN: (f64, f64, f64, f64) = (70.0, 20.0, 40.0, 60.0);
 /// sum (the revenue growth); `None` when the model names no decomposition.
 ///
 /// # Errors
-/// As [`csv`].
+/// As [`csv()`](csv()).
 pub fn svg(summary: &Summary) -> Result<Option<String>> {
     let Some((revenue, volume)) = &summary.model.decomposition else {
         return Ok(None);
