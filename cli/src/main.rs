@@ -7,6 +7,8 @@
 //! outpace compare --preset alibaba scenarios/price_war.toml preset:chip_ban
 //! outpace validate my_scenario.toml
 //! outpace presets
+//! outpace calibrate --data data --out scenarios/alibaba_calibrated.toml
+//! outpace backtest --cutoff 2024Q4
 //! ```
 //!
 //! Exit codes: 0 success; 1 internal failure (a numerical failure, an output file
@@ -14,6 +16,7 @@
 //! preset, an invalid parameter, a bad option); 130 interrupted by Ctrl-C. Errors
 //! are printed on stderr, one line each. The full usage is in `docs/cli.md`.
 
+mod calibrate;
 mod commands;
 mod export;
 mod merge;
@@ -64,6 +67,12 @@ enum Command {
     /// Combine the state files of the shards of a run or comparison (`--shard`)
     /// into its report, byte for byte the one a single process writes.
     Merge(merge::MergeArgs),
+    /// Fit the data files and write a scenario whose fitted parameters carry
+    /// their estimation uncertainty.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Fit revenue up to a cut-off quarter and score the forecast of the
+    /// quarters after it (PIT, interval coverage, CRPS).
+    Backtest(calibrate::BacktestArgs),
 }
 
 /// Settings shared by `run` and `compare`.
@@ -278,6 +287,8 @@ fn run() -> ExitCode {
         Command::Validate(args) => commands::validate(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::Backtest(args) => calibrate::backtest(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

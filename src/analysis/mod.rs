@@ -5,6 +5,7 @@
 
 mod breakeven;
 mod compare;
+mod decomposition;
 mod described;
 mod fan;
 mod model;
@@ -18,6 +19,7 @@ pub use compare::{
     BOOTSTRAP_COMPONENT, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Comparison, MedianDifference,
     ProbabilityDifference,
 };
+pub use decomposition::{Decomposition, DecompositionYear};
 pub use described::Described;
 pub use fan::{FAN_LEVELS, FanChart};
 pub use model::{Headline, ModelInfo, StudyModel, Valuation};

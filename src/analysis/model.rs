@@ -136,6 +136,13 @@ pub trait StudyModel: Model {
         self.rules().iter().map(|r| r.key().to_owned()).collect()
     }
 
+    /// The revenue and volume series whose ratio is the model's ARPU, for the
+    /// volume/ARPU decomposition of revenue growth
+    /// ([`Decomposition`](super::Decomposition); default: none).
+    fn decomposition(&self) -> Option<(&str, &str)> {
+        None
+    }
+
     /// The inputs of the model as run, for the record in `summary.json` (for the
     /// cloud model, the scenario; default: null).
     fn scenario(&self) -> serde_json::Value {
@@ -189,6 +196,9 @@ pub struct ModelInfo {
     pub compared: Vec<String>,
     /// [`StudyModel::scenario`].
     pub scenario: serde_json::Value,
+    /// [`StudyModel::decomposition`]: the revenue and volume series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<(String, String)>,
 }
 
 impl ModelInfo {
@@ -210,6 +220,9 @@ impl ModelInfo {
             value: model.value(),
             compared: model.compared(),
             scenario: model.scenario(),
+            decomposition: model
+                .decomposition()
+                .map(|(r, v)| (r.to_owned(), v.to_owned())),
         }
     }
 

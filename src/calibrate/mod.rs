@@ -13,7 +13,9 @@
 //! - [`fit_hawkes`], [`fit_rival_hawkes`]: self-exciting point processes from
 //!   event times ([`RivalEvents`], e.g. the cuts of an [`EventLog`]), fitting what
 //!   a [`RivalSpec`] says is identified, with the [`TimeRescaling`] test;
-//! - [`fit_gamma`], [`fit_lognormal`]: a size law from reported sizes.
+//! - [`fit_gamma`], [`fit_lognormal`]: a size law from reported sizes;
+//! - [`match_rate`]: how often a firm answered its rivals' cuts;
+//! - [`pit`], [`crps`], [`central_interval`], [`forecast_gbm`]: backtests.
 //!
 //! Closed forms are used where they exist (GBM, log-normal); elsewhere the
 //! log-likelihood is maximised with argmin's Nelder-Mead over unconstrained
@@ -33,15 +35,18 @@
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
+mod backtest;
 mod diagnostics;
 mod diffusion;
 mod events;
 mod fit;
 mod hawkes;
+mod matching;
 mod series;
 mod sizes;
 mod table;
 
+pub use backtest::{FORECAST, central_interval, crps, forecast_gbm, pit};
 pub use diagnostics::{Residuals, TimeRescaling, ks_p_value, ks_statistic};
 pub use diffusion::{GbmFit, MIN_GBM_LEVELS, MIN_OU_LEVELS, OuFit, fit_gbm, fit_ou};
 pub use events::{
@@ -53,5 +58,6 @@ pub use hawkes::{
     RivalHawkesFit, RivalSpec, SELF_CROSS_EVENTS, fit_hawkes, fit_rival_hawkes,
     log_likelihood as rival_log_likelihood, profile_decay,
 };
+pub use matching::{MatchRate, match_rate};
 pub use series::{Observations, QUARTER_COLUMN, Quarter, QuarterlySeries};
 pub use sizes::{MIN_SIZES, SizeFit, SizeLaw, fit_gamma, fit_lognormal};

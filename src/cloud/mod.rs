@@ -30,7 +30,8 @@ pub use load::{
 pub use model::{CloudModel, CloudPath, CloudPlan, MIN_LUMPINESS, QUARTER};
 pub use parameters::Parameter;
 pub use scenario::{
-    Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial,
-    MAX_LEAD_QUARTERS, Opex, Price, PriceWar, REGIMES, Scenario, Traditional,
+    Capacity, Capex, CapexRule, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History,
+    Initial, MAX_LEAD_QUARTERS, Opex, Price, PriceWar, REGIMES, Rivals, Scenario, Terminal,
+    Traditional,
 };
 pub use study::{COMPARED, unit};

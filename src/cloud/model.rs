@@ -3,7 +3,9 @@
 //! section by section.
 
 use super::parameters::{self, ID_LIMIT, PARAMETERS, id};
-use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
+use super::scenario::{
+    CapexRule, DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario, Terminal,
+};
 use super::series;
 use crate::engine::{Grid, Model, Names, PathRng, PathStreams};
 use crate::error::{Error, Result};
@@ -11,8 +13,8 @@ use crate::inputs::{Input, Param};
 use crate::math;
 use crate::process::{
     CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,
-    LogReturn, Logistic, LogisticStep, Process, RegimeState, RegimeStep, Transition,
-    standard_normal,
+    LogReturn, Logistic, LogisticStep, Process, RegimeState, RegimeStep, RivalHawkes,
+    RivalHawkesState, RivalHawkesStep, Transition, standard_normal,
 };
 use rand::RngExt;
 use rand_distr::Gamma;
@@ -35,6 +37,10 @@ mod component {
     pub const LUMPS: Component = Component::new(6);
     // 7: per-path parameter draws, sub-component = parameter id
     // (`super::super::parameters::PARAMETERS`).
+    /// Rival price-war event times (`[price_war.rivals]`).
+    pub const RIVAL_WAR: Component = Component::new(8);
+    /// The modelled firm's decisions to match rivals' cuts.
+    pub const MATCHING: Component = Component::new(9);
 }
 
 /// Slots of the delivery pipeline: one more than the longest lead time, so that an
@@ -124,6 +130,9 @@ struct Drawn {
     chip_rnd: f64,
     tax_rate: f64,
     quarter_discount: f64,
+    discount_rate: f64,
+    match_probability: f64,
+    switching: f64,
 }
 
 /// Exact transitions of one path (they depend on drawn parameters).
@@ -136,6 +145,8 @@ struct Steps {
     price: [GbmStep; REGIMES],
     unit_cost: GbmStep,
     war: [HawkesStep; REGIMES],
+    /// The rival price war by market regime, when the scenario has one.
+    rivals: Option<[RivalHawkesStep; REGIMES]>,
     lumps: Option<Gamma<f64>>,
 }
 
@@ -148,6 +159,8 @@ struct Rngs {
     market: PathRng,
     chips: PathRng,
     lumps: PathRng,
+    rival_war: PathRng,
+    matching: PathRng,
 }
 
 /// The state of one simulated path.
@@ -165,6 +178,13 @@ pub struct CloudPath {
     demand_factor: f64,
     cost_index: f64,
     war: HawkesState,
+    rivals: RivalHawkesState,
+    /// Log of the volume kept against unmatched rival cuts (`s`, `<= 0`).
+    share_loss: f64,
+    matched: u64,
+    unmatched: u64,
+    /// Free cash flow of the last four quarters, oldest first (terminal value).
+    fcf_year: [f64; YEAR],
     market: RegimeState,
     chips: RegimeState,
     capacity: f64,
@@ -180,6 +200,7 @@ pub struct CloudPath {
 
 /// The flows of one quarter, in the order of [`series::ALL`].
 struct Flows {
+    served: f64,
     revenue: f64,
     ai_revenue: f64,
     traditional_revenue: f64,
@@ -241,7 +262,49 @@ impl CloudModel {
             chip_rnd: d(id::CHIP_RND, &s.opex.chip_rnd),
             tax_rate: d(id::TAX_RATE, &s.opex.tax_rate),
             quarter_discount: (1.0 + discount_rate).powf(-dt),
+            discount_rate,
+            match_probability: d(id::MATCH_PROBABILITY, self.rival(|r| &r.match_probability)),
+            switching: d(id::SWITCHING, self.rival(|r| &r.switching)),
         }
+    }
+
+    /// A parameter of the rival price war (a fixed placeholder without one).
+    fn rival(&self, field: fn(&super::Rivals) -> &Param) -> &Param {
+        static ABSENT: Param = Param::Fixed(0.0);
+        self.scenario
+            .price_war
+            .rivals
+            .as_ref()
+            .map_or(&ABSENT, field)
+    }
+
+    /// The rival price war's transitions by market regime, if the scenario has one.
+    fn rival_steps(
+        &self,
+        streams: &PathStreams,
+        dt: f64,
+    ) -> Result<Option<[RivalHawkesStep; REGIMES]>> {
+        let Some(r) = &self.scenario.price_war.rivals else {
+            return Ok(None);
+        };
+        let d = |id, p| self.draw(streams, id, p);
+        let (baseline, cross, decay) = (
+            d(id::RIVAL_BASELINE, &r.baseline),
+            d(id::RIVAL_EXCITATION, &r.excitation),
+            d(id::RIVAL_DECAY, &r.decay),
+        );
+        let n = r.firms.len();
+        let step = |m: usize| {
+            RivalHawkes::shared(
+                n,
+                baseline * r.regime_factor[m],
+                r.self_ratio * cross,
+                cross,
+                decay,
+            )?
+            .transition(dt)
+        };
+        Ok(Some([step(0)?, step(1)?, step(2)?]))
     }
 
     /// Builds the path's exact transitions from its drawn parameters. The scenario
@@ -314,6 +377,7 @@ impl CloudModel {
             ],
             unit_cost: unit_cost.transition(dt)?,
             war: [war(0)?, war(1)?, war(2)?],
+            rivals: self.rival_steps(streams, dt)?,
             lumps,
         })
     }
@@ -328,7 +392,10 @@ impl Model for CloudModel {
     }
 
     fn scalars(&self) -> Names<'_> {
-        Names::new(&[series::NPV])
+        match self.scenario.finance.terminal {
+            None => Names::new(&[series::NPV]),
+            Some(_) => Names::new(&[series::NPV, series::NPV_WITH_TERMINAL]),
+        }
     }
 
     fn inputs(&self) -> &[Input] {
@@ -391,6 +458,8 @@ impl Model for CloudModel {
                 market: streams.rng(component::MARKET),
                 chips: streams.rng(component::CHIPS),
                 lumps: streams.rng(component::LUMPS),
+                rival_war: streams.rng(component::RIVAL_WAR),
+                matching: streams.rng(component::MATCHING),
             },
             adoption: drawn.ai_revenue,
             price: LogReturn::default(),
@@ -400,6 +469,11 @@ impl Model for CloudModel {
             demand_factor: 1.0,
             cost_index: 1.0,
             war: HawkesState::default(),
+            rivals: RivalHawkesState::default(),
+            share_loss: 0.0,
+            matched: 0,
+            unmatched: 0,
+            fcf_year: [0.0; YEAR],
             market: self.scenario.market.initial_state(),
             chips: self.scenario.chips.regime.initial_state(),
             capacity: drawn.ai_revenue / drawn.utilisation,
@@ -432,6 +506,7 @@ impl Model for CloudModel {
             &flows,
             k,
             self.scenario.chips.lead_quarters,
+            self.scenario.capex.rule,
         );
         let flows = Flows { capex, ..flows };
         path.book += capex - flows.depreciation;
@@ -439,6 +514,8 @@ impl Model for CloudModel {
         path.cumulative_fcf += fcf;
         path.discount *= path.drawn.quarter_discount;
         path.discounted_fcf += fcf * path.discount;
+        path.fcf_year.copy_within(1.., 0);
+        path.fcf_year[YEAR - 1] = fcf;
         plan.market.step(&mut path.market, &mut path.rng.market);
         plan.chips.step(&mut path.chips, &mut path.rng.chips);
         path.record(&flows, fcf, obs);
@@ -446,6 +523,9 @@ impl Model for CloudModel {
 
     fn finish(&self, _plan: &CloudPlan, path: &CloudPath, scalars: &mut [f64]) {
         scalars[0] = path.discounted_fcf;
+        if let Some(terminal) = self.scenario.finance.terminal {
+            scalars[1] = path.discounted_fcf + path.discount * path.terminal_value(terminal);
+        }
     }
 }
 
@@ -489,9 +569,26 @@ impl CloudPath {
         let m = self.market.regime();
         let Self { steps, rng, .. } = self;
         steps.price[m].step_with(&mut self.price, z[2], &mut rng.cuts);
-        steps.war[m].step(&mut self.war, &mut rng.war);
-        for _ in 0..self.war.last_events() {
-            self.price.log_return -= rng.cuts.sample(cut_size);
+        match &steps.rivals {
+            None => {
+                steps.war[m].step(&mut self.war, &mut rng.war);
+                for _ in 0..self.war.last_events() {
+                    self.price.log_return -= rng.cuts.sample(cut_size);
+                }
+            }
+            Some(rivals) => {
+                let effect = rival_cuts(
+                    &rivals[m],
+                    &mut self.rivals,
+                    rng,
+                    cut_size,
+                    self.drawn.match_probability,
+                );
+                self.price.log_return -= effect.price_cut;
+                self.share_loss -= self.drawn.switching * effect.unmatched_cut;
+                self.matched += effect.matched;
+                self.unmatched += effect.unmatched;
+            }
         }
         self.price.log_return = self.price.log_return.max(self.drawn.log_floor);
         steps
@@ -504,7 +601,8 @@ impl CloudPath {
             .unit_cost
             .step_with(&mut self.unit_cost, z[3], &mut rng.cuts);
         self.price_level = math::exp(self.price.log_return);
-        self.demand_factor = math::exp(-self.drawn.elasticity * self.price.log_return);
+        self.demand_factor =
+            math::exp(self.share_loss - self.drawn.elasticity * self.price.log_return);
         self.cost_index = math::exp(self.unit_cost.log_return);
         self.adoption * self.demand_factor
     }
@@ -532,6 +630,7 @@ impl CloudPath {
         let depreciation = self.book * d.depreciation_rate;
         let ebita = revenue - opex - depreciation;
         Flows {
+            served,
             revenue,
             ai_revenue,
             traditional_revenue,
@@ -555,6 +654,7 @@ impl CloudPath {
         flows: &Flows,
         k: usize,
         leads: [usize; REGIMES],
+        rule: CapexRule,
     ) -> f64 {
         let d = self.drawn;
         let e = self.chips.regime();
@@ -564,12 +664,46 @@ impl CloudPath {
         let on_order: f64 = self.pipeline.iter().sum();
         let future_capacity = self.capacity * d.lead_survival[e] + on_order;
         let gap = (forecast * (1.0 + d.headroom) - future_capacity).max(0.0);
-        let wanted = (d.response * gap * unit_cost - planned).max(0.0);
+        let builds = match rule {
+            CapexRule::Plan => false,
+            CapexRule::Demand => true,
+            CapexRule::UnitEconomics => self.unit_value(lead, d.headroom) >= unit_cost,
+        };
+        let wanted = if builds {
+            (d.response * gap * unit_cost - planned).max(0.0)
+        } else {
+            0.0
+        };
         let lump = self.steps.lumps.map_or(1.0, |g| self.rng.lumps.sample(g));
         let room = (d.budget_cap_ratio * flows.revenue - planned).max(0.0);
         let capex = planned + (wanted * lump).min(room);
         self.pipeline[(k + lead) % PIPELINE] += capex / unit_cost;
         capex
+    }
+
+    /// The discounted cash margin of a unit ordered now over its life (pre-tax,
+    /// price and costs held at today's): it earns `m = P u (1 - o) - w e^q` a
+    /// quarter from delivery after `lead` quarters, at the utilisation
+    /// `u = 1 / (1 + h)` the headroom targets, and retires at rate `dt / L`, so
+    /// `V = m v^(lead + 1) / (1 - s v)` with `v` the quarterly discount factor and
+    /// `s = 1 - dt / L` (`docs/model.md`, 3.6).
+    fn unit_value(&self, lead: usize, headroom: f64) -> f64 {
+        let d = &self.drawn;
+        let margin = self.price_level * (1.0 - d.other_cost_ratio) / (1.0 + headroom)
+            - d.power_per_unit * self.cost_index;
+        let v = d.quarter_discount;
+        margin * v.powi(lead as i32 + 1) / (1.0 - d.survival * v)
+    }
+
+    /// Terminal value at the horizon from the last four quarters' free cash flow.
+    fn terminal_value(&self, terminal: Terminal) -> f64 {
+        let last_year: f64 = self.fcf_year.iter().sum();
+        match terminal {
+            Terminal::Gordon { growth } => {
+                last_year * (1.0 + growth) / (self.drawn.discount_rate - growth)
+            }
+            Terminal::ExitMultiple { multiple } => multiple * last_year,
+        }
     }
 
     /// Pushes the quarter into the trailing-year history and writes the observations.
@@ -598,6 +732,11 @@ impl CloudPath {
             trailing_growth(&self.spending_history),
             self.market.regime() as f64,
             self.chips.regime() as f64,
+            f.served,
+            f.ai_revenue / f.served,
+            self.matched as f64,
+            self.unmatched as f64,
+            self.share_loss,
         ];
         obs.copy_from_slice(&values);
     }
@@ -618,4 +757,48 @@ fn trailing_growth(window: &[f64; 2 * YEAR]) -> f64 {
     } else {
         0.0
     }
+}
+
+/// What one quarter of the rival price war does to the modelled firm (firm 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct RivalEffect {
+    /// Total log-price cut: its own cuts and the rivals' cuts it matched.
+    pub price_cut: f64,
+    /// Total size of the rivals' cuts it did not match.
+    pub unmatched_cut: f64,
+    /// Rivals' cuts matched this quarter.
+    pub matched: u64,
+    /// Rivals' cuts not matched this quarter.
+    pub unmatched: u64,
+}
+
+/// One quarter of the rival price war: the events of the step, then, in this
+/// order, a cut size for each of the firm's own cuts, and for each rival cut a
+/// match decision (one uniform of the matching stream, matched if below `q`)
+/// and a cut size (`docs/model.md`, 3.4 step 2).
+fn rival_cuts(
+    step: &RivalHawkesStep,
+    state: &mut RivalHawkesState,
+    rng: &mut Rngs,
+    cut_size: &JumpSize,
+    q: f64,
+) -> RivalEffect {
+    step.step(state, &mut rng.rival_war);
+    let mut effect = RivalEffect::default();
+    for _ in 0..state.last_events(0) {
+        effect.price_cut += rng.cuts.sample(cut_size);
+    }
+    let rival_cuts = state.total_last_events() - u64::from(state.last_events(0));
+    for _ in 0..rival_cuts {
+        let matches = rng.matching.random::<f64>() < q;
+        let size = rng.cuts.sample(cut_size);
+        if matches {
+            effect.price_cut += size;
+            effect.matched += 1;
+        } else {
+            effect.unmatched_cut += size;
+            effect.unmatched += 1;
+        }
+    }
+    effect
 }

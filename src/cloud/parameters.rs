@@ -125,10 +125,30 @@ entries! {
     id::CHIP_RND, "opex.chip_rnd", "opex", |s| s.opex.chip_rnd, Domain::non_negative(), (0.0, 1e4);
     id::TAX_RATE, "opex.tax_rate", "opex", |s| s.opex.tax_rate, Domain::unit(), (0.0, 1.0);
     id::DISCOUNT_RATE, "finance.discount_rate", "finance", |s| s.finance.discount_rate, Domain::closed(0.0, 1.0), (0.0, 1.0);
+    id::RIVAL_BASELINE, "price_war.rivals.baseline", "price_war", |s| *rival(s, |r| &r.baseline, &ZERO), Domain::non_negative(), (0.0, 100.0);
+    id::RIVAL_EXCITATION, "price_war.rivals.excitation", "price_war", |s| *rival(s, |r| &r.excitation, &ZERO), Domain::non_negative(), (0.0, 1e3);
+    id::RIVAL_DECAY, "price_war.rivals.decay", "price_war", |s| *rival(s, |r| &r.decay, &ONE), Domain::positive(), (1e-3, 1e4);
+    id::MATCH_PROBABILITY, "price_war.rivals.match_probability", "price_war", |s| *rival(s, |r| &r.match_probability, &ZERO), Domain::unit(), (0.0, 1.0);
+    id::SWITCHING, "price_war.rivals.switching", "price_war", |s| *rival(s, |r| &r.switching, &ZERO), Domain::non_negative(), (0.0, 100.0);
+}
+
+/// The value an absent `[price_war.rivals]` section gives its parameters: fixed,
+/// so neither drawn nor declared as inputs.
+static ZERO: Param = Param::Fixed(0.0);
+/// As [`ZERO`], for a parameter whose domain excludes 0.
+static ONE: Param = Param::Fixed(1.0);
+
+/// A parameter of the rival price war, or `absent` without one.
+fn rival<'a>(
+    s: &'a Scenario,
+    field: fn(&super::Rivals) -> &Param,
+    absent: &'static Param,
+) -> &'a Param {
+    s.price_war.rivals.as_ref().map_or(absent, field)
 }
 
 /// One past the largest parameter id.
-pub(crate) const ID_LIMIT: usize = id::DISCOUNT_RATE as usize + 1;
+pub(crate) const ID_LIMIT: usize = id::SWITCHING as usize + 1;
 
 /// Stream sub-components of the per-path parameter draws, one per parameter
 /// (`docs/model.md`, 3.1). Never renumber: the id, not the order of use, decides a
@@ -198,6 +218,16 @@ pub(crate) mod id {
     pub const TAX_RATE: u32 = 83;
     /// `finance.discount_rate`.
     pub const DISCOUNT_RATE: u32 = 90;
+    /// `price_war.rivals.baseline`.
+    pub const RIVAL_BASELINE: u32 = 100;
+    /// `price_war.rivals.excitation`.
+    pub const RIVAL_EXCITATION: u32 = 101;
+    /// `price_war.rivals.decay`.
+    pub const RIVAL_DECAY: u32 = 102;
+    /// `price_war.rivals.match_probability`.
+    pub const MATCH_PROBABILITY: u32 = 103;
+    /// `price_war.rivals.switching`.
+    pub const SWITCHING: u32 = 104;
 }
 
 /// One numeric parameter of a scenario as [`Scenario::parameters`] lists it.
@@ -284,7 +314,7 @@ mod tests {
             assert!(TABLE[..i].iter().all(|o| o.path != e.path), "{}", e.path);
             assert!(e.path.starts_with(e.group), "{}", e.path);
         }
-        assert_eq!(TABLE.len(), 38);
+        assert_eq!(TABLE.len(), 43);
     }
 
     #[test]

@@ -162,6 +162,87 @@ pub struct PriceWar {
     pub decay: Param,
     /// Log-price cut per event (a non-negative law, drawn per event).
     pub cut_size: JumpSize,
+    /// A price war between named firms instead of the single process above
+    /// (`[price_war.rivals]`): when set, `baseline`, `excitation` and `decay`
+    /// above are validated but not used, and `cut_size` is the size of every
+    /// firm's cut (`docs/model.md`, 3.4 step 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rivals: Option<Rivals>,
+}
+
+/// A price war between firms: a [`RivalHawkes`](crate::process::RivalHawkes)
+/// process of cuts by `firms` (the first is the modelled firm), with a shared
+/// baseline scaled by the market regime, a common excitation and decay. The
+/// modelled firm's own cut lowers its price; a rival's cut is matched with
+/// probability `match_probability` (lowering the price, so ARPU) or else costs
+/// volume (`switching` times the cut, in log volume).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rivals {
+    /// Names of the firms, 2 to 8, distinct; the first is the modelled firm.
+    pub firms: Vec<String>,
+    /// Baseline cut rate of each firm (cuts per firm and year), before the
+    /// regime factor.
+    pub baseline: Param,
+    /// Multiplier of the baseline by market regime (price war, stable,
+    /// supply-constrained), each finite and `>= 0`.
+    pub regime_factor: [f64; REGIMES],
+    /// Jump of every other firm's cut intensity at a firm's cut (per year):
+    /// cross-excitation `a_cross`.
+    pub excitation: Param,
+    /// Self-excitation over cross-excitation, `a_self / a_cross` (1: the shared
+    /// form the data identify; finite, `>= 0`).
+    #[serde(default = "one")]
+    pub self_ratio: f64,
+    /// Common decay rate of the excitation (per year).
+    pub decay: Param,
+    /// Probability that the modelled firm matches a rival's cut, in `[0, 1]`.
+    pub match_probability: Param,
+    /// Log volume lost per unit of log-price cut that the modelled firm does not
+    /// match (`>= 0`).
+    pub switching: Param,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// How capex beyond the committed plan is decided (`[capex] rule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapexRule {
+    /// The committed plan only.
+    Plan,
+    /// The plan plus building toward forecast demand (the default).
+    #[default]
+    Demand,
+    /// The demand rule, only in quarters when a new unit's discounted cash
+    /// margin over its life covers its cost (`docs/model.md`, 3.6).
+    UnitEconomics,
+}
+
+impl CapexRule {
+    fn is_default(&self) -> bool {
+        *self == CapexRule::Demand
+    }
+}
+
+/// A terminal value added to the NPV (`[finance] terminal`), from the free cash
+/// flow `F` of the last four simulated quarters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Terminal {
+    /// Gordon growth: `F (1 + growth) / (discount_rate - growth)`, `growth` below
+    /// the smallest discount rate.
+    Gordon {
+        /// Perpetual yearly growth of free cash flow after the horizon.
+        growth: f64,
+    },
+    /// An exit multiple of the last year's free cash flow, `multiple F`.
+    ExitMultiple {
+        /// The multiple, finite and `>= 0`.
+        multiple: f64,
+    },
 }
 
 /// Export controls on chips: a Markov regime (0 open, 1 restricted, 2 banned) that
@@ -209,6 +290,9 @@ pub struct Capex {
     /// Coefficient of variation of the mean-one gamma factor that makes the
     /// rule-driven capex lumpy (0 for smooth spending).
     pub lumpiness: Param,
+    /// Which rule decides capex beyond the plan (default `demand`).
+    #[serde(default, skip_serializing_if = "CapexRule::is_default")]
+    pub rule: CapexRule,
 }
 
 /// Operating costs and tax.
@@ -231,6 +315,10 @@ pub struct Opex {
 pub struct Finance {
     /// Yearly discount rate.
     pub discount_rate: Param,
+    /// A terminal value reported beside the NPV (`npv_with_terminal`); none by
+    /// default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<Terminal>,
 }
 
 impl Scenario {
@@ -315,6 +403,7 @@ impl Scenario {
         check(self.check_history_matches_start());
         check(check_regime_count("market.generator", &self.market));
         check(self.price_war.validate().map_err(|e| e.within("price_war")));
+        check(self.check_terminal());
         check(self.chips.validate().map_err(|e| e.within("chips")));
         check(self.capex.validate().map_err(|e| e.within("capex")));
         if self.shocks.dim() != DRIVERS {
@@ -449,6 +538,95 @@ impl History {
     }
 }
 
+impl Scenario {
+    /// A Gordon terminal value needs `growth < discount_rate` on every path; an
+    /// exit multiple must be finite and `>= 0`.
+    fn check_terminal(&self) -> Result<()> {
+        match self.finance.terminal {
+            None => Ok(()),
+            Some(Terminal::ExitMultiple { multiple }) => crate::error::check::non_negative(
+                "finance.terminal.exit_multiple.multiple",
+                multiple,
+            )
+            .map(|_| ()),
+            Some(Terminal::Gordon { growth }) => {
+                let rate = self.finance.discount_rate.lower_bound();
+                if growth.is_finite() && growth > -1.0 && growth < rate {
+                    Ok(())
+                } else {
+                    Err(Error::invalid(
+                        "finance.terminal.gordon.growth",
+                        growth,
+                        format!(
+                            "must be above -1 and below the smallest discount rate ({}): \
+                             the Gordon value F (1 + g) / (r - g) is finite only for g < r",
+                            readable(rate)
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+impl Rivals {
+    /// Firm names, regime factors and the self ratio; stationarity at the laws'
+    /// extremes, `(self_ratio + n - 1) excitation < decay`; a bounded event rate.
+    fn validate(&self) -> Result<()> {
+        let n = self.firms.len();
+        if !(2..=crate::process::MAX_FIRMS).contains(&n) {
+            return Err(Error::invalid(
+                "firms",
+                format!("{n} names"),
+                format!(
+                    "must name 2 to {} firms, the modelled firm first",
+                    crate::process::MAX_FIRMS
+                ),
+            ));
+        }
+        for (i, name) in self.firms.iter().enumerate() {
+            if name.trim().is_empty() || self.firms[..i].contains(name) {
+                return Err(Error::invalid(
+                    format!("firms[{i}]"),
+                    format!("\"{name}\""),
+                    "must be a non-empty name, different from the others",
+                ));
+            }
+        }
+        for (i, &f) in self.regime_factor.iter().enumerate() {
+            crate::error::check::within(&format!("regime_factor[{i}]"), f, 0.0, 100.0)?;
+        }
+        crate::error::check::within("self_ratio", self.self_ratio, 0.0, 100.0)?;
+        let (a, beta) = (self.excitation.upper_bound(), self.decay.lower_bound());
+        let jump = (self.self_ratio + (n - 1) as f64) * a;
+        if jump.is_nan() || jump >= beta {
+            return Err(Error::invalid(
+                "excitation",
+                a,
+                format!(
+                    "gives a spectral radius (self_ratio + firms - 1) excitation / decay of {} \
+                     at the laws' extremes (decay at least {}): it must stay below 1 on every path",
+                    readable(jump / beta),
+                    readable(beta)
+                ),
+            ));
+        }
+        let factor = self.regime_factor.iter().copied().fold(0.0, f64::max);
+        let stationary = self.baseline.upper_bound() * factor * n as f64 / (1.0 - jump / beta);
+        if stationary.is_nan() || stationary > MAX_WAR_EVENTS_PER_YEAR {
+            return Err(Error::invalid(
+                "baseline",
+                self.baseline.upper_bound(),
+                format!(
+                    "gives up to {stationary:.4e} cuts a year in the stationary state: must be at \
+                     most {MAX_WAR_EVENTS_PER_YEAR}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl PriceWar {
     /// Stationarity on every path (`excitation / decay < 1` at the largest
     /// excitation and smallest decay the laws can draw), a bounded event rate, and a
@@ -485,7 +663,11 @@ impl PriceWar {
                 ),
             ));
         }
-        check_cut_size(&self.cut_size).map_err(|e| e.within("cut_size"))
+        check_cut_size(&self.cut_size).map_err(|e| e.within("cut_size"))?;
+        match &self.rivals {
+            Some(rivals) => rivals.validate().map_err(|e| e.within("rivals")),
+            None => Ok(()),
+        }
     }
 }
 

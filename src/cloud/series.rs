@@ -44,8 +44,23 @@ pub const MARKET_REGIME: &str = "market_regime";
 /// Export-control regime index (0 open, 1 restricted, 2 banned).
 pub const CHIP_REGIME: &str = "chip_regime";
 
+/// Served AI volume `S = min(demand, capacity)`, in units: the volume of the
+/// volume/ARPU decomposition.
+pub const AI_VOLUME: &str = "ai_volume";
+/// Average revenue per unit of served AI volume, `ai_revenue / ai_volume` (the
+/// price index actually charged, 1 at the start; `docs/model.md`, 3.7).
+pub const ARPU: &str = "arpu";
+/// Cumulative price cuts by Alibaba's rivals that Alibaba matched (0 without a
+/// rival price war).
+pub const MATCHED_CUTS: &str = "matched_cuts";
+/// Cumulative price cuts by Alibaba's rivals that Alibaba did not match.
+pub const UNMATCHED_CUTS: &str = "unmatched_cuts";
+/// Log of the volume kept against unmatched rival cuts, `s <= 0` (0 without a
+/// rival price war): demand is multiplied by `e^s`.
+pub const SHARE_LOSS: &str = "share_loss";
+
 /// Every series, in the order the model writes them.
-pub const ALL: [&str; 20] = [
+pub const ALL: [&str; 25] = [
     REVENUE,
     AI_REVENUE,
     TRADITIONAL_REVENUE,
@@ -66,6 +81,11 @@ pub const ALL: [&str; 20] = [
     SPENDING_GROWTH,
     MARKET_REGIME,
     CHIP_REGIME,
+    AI_VOLUME,
+    ARPU,
+    MATCHED_CUTS,
+    UNMATCHED_CUTS,
+    SHARE_LOSS,
 ];
 
 /// The series drawn as fan charts (quantile sketches are collected for these).
@@ -74,3 +94,7 @@ pub const FAN_CHART: [&str; 5] = [REVENUE, SPENDING, FREE_CASH_FLOW, PRICE, UTIL
 /// Scalar outcome: net present value of free cash flow over the horizon (no
 /// terminal value), the discounted cumulative FCF at the last quarter.
 pub const NPV: &str = "npv";
+
+/// Scalar outcome (when the scenario sets `finance.terminal`): `npv` plus the
+/// discounted terminal value (`docs/model.md`, 3.7).
+pub const NPV_WITH_TERMINAL: &str = "npv_with_terminal";

@@ -77,6 +77,12 @@ impl StudyModel for CloudModel {
         })
     }
 
+    /// AI revenue over served AI volume: ARPU is the price actually charged per
+    /// unit (`docs/model.md`, 3.7).
+    fn decomposition(&self) -> Option<(&str, &str)> {
+        Some((series::AI_REVENUE, series::AI_VOLUME))
+    }
+
     fn compared(&self) -> Vec<String> {
         COMPARED.iter().map(|k| (*k).to_owned()).collect()
     }
@@ -105,6 +111,11 @@ pub fn unit(name: &str) -> &'static str {
         series::UTILISATION => "share",
         series::REVENUE_GROWTH | series::SPENDING_GROWTH => "trailing-year growth rate",
         series::MARKET_REGIME | series::CHIP_REGIME => "regime index",
+        series::AI_VOLUME => "units (RMB bn per quarter at the starting price)",
+        series::ARPU => "RMB bn per unit (index, 1 at the start)",
+        series::MATCHED_CUTS | series::UNMATCHED_CUTS => "cuts since the start",
+        series::SHARE_LOSS => "log of the share of volume kept",
+        series::NPV_WITH_TERMINAL => "RMB bn",
         _ => "",
     }
 }

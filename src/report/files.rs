@@ -34,6 +34,12 @@ use std::path::{Path, PathBuf};
 
 /// The summary of a study ([`Summary`]).
 pub const SUMMARY_JSON: &str = "summary.json";
+/// The volume/ARPU decomposition of revenue growth by year
+/// ([`decomposition::csv`](super::decomposition::csv)), for models that name one.
+pub const DECOMPOSITION_CSV: &str = "decomposition.csv";
+/// The chart of the decomposition by year
+/// ([`decomposition::svg`](super::decomposition::svg)).
+pub const DECOMPOSITION_SVG: &str = "decomposition.svg";
 /// The text report of a study.
 pub const REPORT_TXT: &str = "report.txt";
 /// Per-period statistics of the series ([`csv::fan_chart`]).
@@ -94,6 +100,12 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
         OutputFile::new(FAN_CHART_CSV, csv::fan_chart([summary])),
         OutputFile::new(BREAKEVEN_CSV, csv::breakeven([summary])),
     ];
+    if let Some(csv) = super::decomposition::csv(summary)? {
+        files.push(OutputFile::new(DECOMPOSITION_CSV, csv));
+    }
+    if let Some(svg) = super::decomposition::svg(summary)? {
+        files.push(OutputFile::new(DECOMPOSITION_SVG, svg));
+    }
     if let Some(text) = text {
         files.push(OutputFile::new(REPORT_TXT, text.to_owned()));
     }

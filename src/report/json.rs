@@ -104,6 +104,9 @@ pub struct ModelSummary {
     pub value: Option<Valuation>,
     /// Keys of the rules a comparison shows by default.
     pub compared: Vec<String>,
+    /// The revenue and volume series of the volume/ARPU decomposition, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<(String, String)>,
 }
 
 /// One period of the grid.
@@ -324,6 +327,7 @@ impl Summary {
                 headline: info.headline.clone(),
                 value: info.value.clone(),
                 compared: info.compared.clone(),
+                decomposition: info.decomposition.clone(),
             },
             scenario: info.scenario.clone(),
             periods: (0..=outcome.grid().steps())

@@ -8,9 +8,11 @@
 //! * [`sensitivity`] (and `sensitivity_svg`, feature `svg`) report tornado, sweep,
 //!   Sobol and rank analyses;
 //! * [`paths`] writes the per-path export (inputs, break-even periods, NPV);
+//! * [`decomposition`] writes the volume/ARPU decomposition of revenue growth;
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
+pub mod decomposition;
 pub mod files;
 pub mod json;
 pub mod paths;

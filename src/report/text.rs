@@ -17,6 +17,7 @@ pub fn study(study: &Study) -> String {
     breakeven_table(&mut out, study);
     cdf_by_year(&mut out, study);
     headline_fans(&mut out, study);
+    out.push_str(&super::decomposition::text(study));
     value(&mut out, study);
     out
 }

@@ -1,0 +1,160 @@
+//! `outpace calibrate` and `outpace backtest` end to end: the shipped data give
+//! a scenario that loads and a backtest table; bad data files give exit code 2
+//! and a message naming the file, the line and the column.
+
+use outpace::cloud::Scenario;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn outpace(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_outpace"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("outpace-calibrate-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn calibrate_writes_a_scenario_that_loads_with_fitted_laws() {
+    let dir = scratch("ok");
+    let out = dir.join("calibrated.toml");
+    let run = outpace(&["calibrate", "--out", out.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = fs::read_to_string(&out).unwrap();
+    for needle in [
+        "se ",
+        "Stayed judgement",
+        "Judgement",
+        "2023Q2..2026Q1",
+        "KS D",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    let scenario = Scenario::from_path(&out).unwrap();
+    let rivals = scenario.price_war.rivals.as_ref().unwrap();
+    assert_eq!(rivals.firms[0], "Alibaba");
+    assert_eq!(rivals.firms.len(), 7);
+    assert!(!scenario.traditional.growth.is_fixed());
+    assert!(!rivals.match_probability.is_fixed());
+    // The shipped preset file is what the command writes.
+    let shipped = fs::read_to_string(root().join("scenarios/alibaba_calibrated.toml")).unwrap();
+    let stdout = outpace(&["calibrate"]);
+    assert_eq!(
+        String::from_utf8_lossy(&stdout.stdout),
+        shipped.replace("\r\n", "\n")
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn backtest_reports_pit_coverage_and_crps() {
+    let run = outpace(&["backtest", "--paths", "2000"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    for needle in ["2025Q1", "2026Q1", "PIT", "CRPS", "coverage", "80%:"] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let late = outpace(&["backtest", "--cutoff", "2026Q1"]);
+    assert_eq!(late.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&late.stderr).contains("no observed quarter after"));
+}
+
+/// Writes `text` as a quarterly file and runs both commands on it: each must
+/// exit with 2 and name the file and every `needles`.
+fn bad_quarterly(name: &str, text: &str, needles: &[&str]) {
+    let dir = scratch(name);
+    let file = dir.join(format!("{name}.csv"));
+    fs::write(&file, text).unwrap();
+    for command in ["calibrate", "backtest"] {
+        let run = outpace(&[
+            command,
+            "--quarterly",
+            file.to_str().unwrap(),
+            "--first",
+            "2023Q1",
+        ]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{command} {name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}.csv")),
+            "{command} {name}: {stderr}"
+        );
+        for needle in needles {
+            assert!(
+                stderr.contains(needle),
+                "{command} {name}: {needle}: {stderr}"
+            );
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+const HEADER: &str = "quarter,cloud_revenue,group_capex\n";
+
+#[test]
+fn bad_data_files_give_exit_2_naming_file_line_and_column() {
+    bad_quarterly(
+        "missing_column",
+        "quarter,revenue\n2023Q1,1\n2023Q2,2\n",
+        &["`cloud_revenue`"],
+    );
+    bad_quarterly(
+        "non_numeric",
+        &format!("{HEADER}2023Q1,18.5,1\n2023Q2,n/a,2\n2023Q3,20,3\n"),
+        &["line 3", "`cloud_revenue`", "n/a"],
+    );
+    bad_quarterly(
+        "unsorted",
+        &format!("{HEADER}2023Q2,18.5,1\n2023Q1,19,2\n"),
+        &["line 3", "`quarter`"],
+    );
+    bad_quarterly(
+        "duplicate",
+        &format!("# a comment\n{HEADER}2023Q1,18.5,1\n2023Q1,19,2\n"),
+        &["line 4", "`quarter`", "twice"],
+    );
+    bad_quarterly(
+        "too_few",
+        &format!("{HEADER}2023Q1,18.5,1\n2023Q2,19,2\n"),
+        &["`cloud_revenue`", "at least 3"],
+    );
+    bad_quarterly("empty", "", &[]);
+}
+
+#[test]
+fn a_bad_event_file_gives_exit_2_naming_file_and_line() {
+    let dir = scratch("events");
+    let file = dir.join("moves.csv");
+    fs::write(&file, "date,firm\n2024-01-01,A\n2024-13-01,B\n").unwrap();
+    let run = outpace(&["calibrate", "--events", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("moves.csv") && stderr.contains("line 3") && stderr.contains("`date`"),
+        "{stderr}"
+    );
+    let missing = outpace(&["calibrate", "--events", "no/such/file.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/file.csv"));
+    fs::remove_dir_all(&dir).unwrap();
+}
