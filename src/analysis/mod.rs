@@ -8,6 +8,7 @@ mod compare;
 mod described;
 mod fan;
 mod model;
+mod paired_cdf;
 mod rule;
 mod study;
 
@@ -19,5 +20,6 @@ pub use compare::{
 pub use described::Described;
 pub use fan::{FAN_LEVELS, FanChart};
 pub use model::{Headline, ModelInfo, StudyModel, Valuation};
+pub use paired_cdf::paired_cdf_difference;
 pub use rule::Rule;
 pub use study::{Study, StudyOptions};

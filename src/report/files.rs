@@ -50,6 +50,11 @@ pub const COMPARISON_CSV: &str = "comparison.csv";
 pub const FAN_CHART_SVG: &str = "fan_chart.svg";
 /// Break-even curves of every rule (feature `svg`).
 pub const BREAKEVEN_SVG: &str = "breakeven.svg";
+/// The histogram of the model's value, such as the NPV (feature `svg`).
+pub const VALUE_HISTOGRAM_SVG: &str = "value_histogram.svg";
+/// The self-contained HTML report of a study or a comparison, with every table
+/// and chart (feature `svg`; see [`super::html`]).
+pub const REPORT_HTML: &str = "report.html";
 
 /// The histogram of the break-even dates of the rule `key` (feature `svg`):
 /// `breakeven_histogram_<key>.svg`.
@@ -84,7 +89,9 @@ impl OutputFile {
 /// The files of a study's report: [`SUMMARY_JSON`], [`FAN_CHART_CSV`],
 /// [`BREAKEVEN_CSV`], [`REPORT_TXT`] when `text` is given, and with the `svg`
 /// feature [`FAN_CHART_SVG`] (when the model has a headline pair),
-/// [`BREAKEVEN_SVG`] and one [`histogram_svg`] per rule.
+/// [`BREAKEVEN_SVG`], one [`histogram_svg`] per rule, [`VALUE_HISTOGRAM_SVG`]
+/// (when the model has a value whose per-path values were kept) and
+/// [`REPORT_HTML`].
 ///
 /// # Errors
 /// If a chart cannot be drawn (e.g. the summary lacks the revenue quantiles).
@@ -113,6 +120,13 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
                 svg::breakeven_histogram(summary, &b.key)?,
             ));
         }
+        if summary.value().is_some_and(|v| v.histogram.is_some()) {
+            files.push(OutputFile::new(
+                VALUE_HISTOGRAM_SVG,
+                svg::value_histogram(summary)?,
+            ));
+        }
+        files.push(OutputFile::new(REPORT_HTML, super::html::study(summary)?));
     }
     Ok(files)
 }
@@ -120,7 +134,7 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
 /// The files of a comparison's report: [`COMPARISON_JSON`], [`COMPARISON_CSV`],
 /// [`FAN_CHART_CSV`] and [`BREAKEVEN_CSV`] of every scenario, [`COMPARISON_TXT`]
 /// when `text` is given, and with the `svg` feature one [`comparison_svg`] per
-/// rule of `shown` that every scenario evaluated.
+/// rule of `shown` that every scenario evaluated and [`REPORT_HTML`].
 ///
 /// # Errors
 /// If a chart cannot be drawn.
@@ -145,10 +159,15 @@ pub fn comparison_files(
         if summary.scenarios.iter().all(|s| s.breakeven(key).is_some()) {
             files.push(OutputFile::new(
                 comparison_svg(key),
-                super::svg::comparison_curves(&summary.scenarios, key)?,
+                super::svg::comparison_curves(summary, key)?,
             ));
         }
     }
+    #[cfg(feature = "svg")]
+    files.push(OutputFile::new(
+        REPORT_HTML,
+        super::html::comparison(summary, shown)?,
+    ));
     Ok(files)
 }
 

@@ -5,11 +5,18 @@
 //! * [`csv`] writes tidy tables of the fan charts, break-even curves and paired
 //!   differences;
 //! * `svg` draws charts (feature `svg`, on by default);
+//! * `html` writes one self-contained page with the tables and the charts
+//!   (feature `svg`);
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
 pub mod files;
+mod format;
+#[cfg(feature = "svg")]
+pub mod html;
 pub mod json;
 #[cfg(feature = "svg")]
 pub mod svg;
+#[cfg(test)]
+mod test_model;
 pub mod text;

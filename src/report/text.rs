@@ -2,8 +2,8 @@
 //! chart of the headline series (revenue against spending), and scenario
 //! comparisons, for any model a [`Study`] ran.
 
+use super::format::{capitalised, decimals, interval_percent as interval_pct, percent};
 use crate::analysis::{Comparison, FanChart, Headline, Study};
-use crate::stats::Interval;
 use std::fmt::Write;
 
 /// Width of the bar area of the text fan chart, in characters.
@@ -19,30 +19,6 @@ pub fn study(study: &Study) -> String {
     headline_fans(&mut out, study);
     value(&mut out, study);
     out
-}
-
-/// Decimals that show about three significant digits of numbers up to `scale`
-/// in magnitude: none from 100 on.
-fn decimals(scale: f64) -> usize {
-    match scale {
-        s if s >= 100.0 || !s.is_finite() => 0,
-        s if s >= 10.0 => 1,
-        s if s >= 1.0 => 2,
-        _ => 3,
-    }
-}
-
-fn percent(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
-}
-
-fn interval_pct(i: &Interval) -> String {
-    format!(
-        "{} [{:.1}, {:.1}]",
-        percent(i.estimate),
-        100.0 * i.lower,
-        100.0 * i.upper
-    )
 }
 
 fn header(out: &mut String, study: &Study) {
@@ -162,18 +138,6 @@ fn bar(fan: &FanChart, k: usize, max: f64) -> String {
     cells[p25..=p75.min(BAR_WIDTH - 1)].fill('=');
     cells[p50.min(BAR_WIDTH - 1)] = '|';
     cells.into_iter().collect()
-}
-
-/// `revenue` as `Revenue`.
-fn capitalised(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace('_', " ")
-    })
 }
 
 /// One-letter tags of the two headline series: their initials, or `A` and `B`
