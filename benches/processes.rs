@@ -1,7 +1,9 @@
 //! Cost of one exact step of each process, single-threaded, against the cost of one
 //! standard normal draw (rand_distr's and outpace's); and the cost of exponentiating
 //! a path of 121 points with the platform's `exp`, with `math::exp` and with the
-//! engine's bulk `math::exp_in_place`. Throughput is in steps (values) per second.
+//! engine's bulk `math::exp_in_place`; and outpace's portable exponential, gamma,
+//! Poisson and beta samplers against rand_distr's, which call the platform's
+//! `exp`, `ln` and `powf`. Throughput is in steps (values) per second.
 //! Run with `cargo bench --bench processes`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -158,5 +160,47 @@ fn bench_exp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_exp);
+/// Sums `STEPS` draws of `distribution`.
+fn draws<D: rand::distr::Distribution<f64>>(distribution: &D) -> f64 {
+    let mut rng = rng();
+    (0..STEPS).map(|_| rng.sample::<f64, _>(distribution)).sum()
+}
+
+/// The portable samplers against rand_distr's, draw for draw the same steps.
+fn bench_samplers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("draws_1m");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(STEPS));
+    let mut pair = |name: &str, ours: &dyn Fn() -> f64, theirs: &dyn Fn() -> f64| {
+        group.bench_function(format!("{name}_outpace"), |b| b.iter(|| black_box(ours())));
+        group.bench_function(format!("{name}_rand_distr"), |b| {
+            b.iter(|| black_box(theirs()))
+        });
+    };
+    pair(
+        "exponential",
+        &|| draws(&outpace::process::StandardExponential),
+        &|| draws(&rand_distr::Exp1),
+    );
+    for shape in [0.5, 2.0] {
+        let ours = outpace::process::Gamma::new(shape, 1.0).unwrap();
+        let theirs = rand_distr::Gamma::new(shape, 1.0).unwrap();
+        pair(&format!("gamma_{shape}"), &|| draws(&ours), &|| {
+            draws(&theirs)
+        });
+    }
+    for lambda in [4.0, 40.0] {
+        let ours = outpace::process::Poisson::new(lambda).unwrap();
+        let theirs = rand_distr::Poisson::new(lambda).unwrap();
+        pair(&format!("poisson_{lambda}"), &|| draws(&ours), &|| {
+            draws(&theirs)
+        });
+    }
+    let ours = outpace::process::Beta::new(2.0, 6.0).unwrap();
+    let theirs = rand_distr::Beta::new(2.0, 6.0).unwrap();
+    pair("beta_2_6", &|| draws(&ours), &|| draws(&theirs));
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_exp, bench_samplers);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
-//! Peak memory of summary mode: runs workload W (see `benches/support/workloads.rs`)
-//! at 10,000 and 1,000,000 paths, each in a fresh child process, and prints the peak
-//! resident set size the operating system reports (`getrusage`).
+//! Peak memory of summary mode: runs workload W, the fan chart and the fan chart
+//! without a passage rule (see `benches/support/workloads.rs`) at 10,000, 1,000,000
+//! and 10,000,000 paths, each in a fresh child process, and prints the peak resident
+//! set size the operating system reports (`getrusage`).
 //!
 //! ```sh
 //! cargo run --release --example memory
@@ -11,8 +12,8 @@ mod workloads;
 
 use std::process::{Command, ExitCode};
 
-const SIZES: [usize; 2] = [10_000, 1_000_000];
-const WORKLOADS: [&str; 2] = ["w", "fan"];
+const SIZES: [usize; 3] = [10_000, 1_000_000, 10_000_000];
+const WORKLOADS: [&str; 3] = ["w", "fan", "summary"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -35,11 +36,15 @@ fn main() -> ExitCode {
             peaks.push(peak);
         }
         println!(
-            "{workload:<9} growth 10k -> 1M: {:.1} MiB\n",
-            peaks[1] - peaks[0]
+            "{workload:<9} growth 10k -> 1M: {:.1} MiB, 10k -> 10M: {:.1} MiB\n",
+            peaks[1] - peaks[0],
+            peaks[2] - peaks[0]
         );
     }
-    println!("W keeps 4 bytes per path for its passage rule (3.8 MiB at 1M paths).");
+    println!(
+        "W and the fan chart keep 4 bytes per path for their passage rule (38 MiB at \
+         10M paths); the summary keeps nothing per path."
+    );
     ExitCode::SUCCESS
 }
 
@@ -47,7 +52,8 @@ fn main() -> ExitCode {
 fn child(workload: &str, paths: usize) -> ExitCode {
     let result = match workload {
         "w" => workloads::outpace_w(paths),
-        _ => workloads::outpace_fan(paths),
+        "fan" => workloads::outpace_fan(paths),
+        _ => workloads::outpace_summary(paths),
     };
     std::hint::black_box(result);
     println!("{:.2}", peak_rss_mib());

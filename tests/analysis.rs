@@ -167,9 +167,12 @@ fn each_definition_gives_the_hand_computed_period() {
         (Definition::CumulativePayback, Some(5)),
         // discounted: -2.4, -1.76, -2.272, -1.4528, -0.46976, -0.600832, 0.2380288 -> 7.
         (Definition::DiscountedPayback, Some(7)),
-        // revenue growth >= spending growth at 2, 4, and from 6 on.
-        (Definition::GrowthCrossover { sustain: 1 }, Some(2)),
-        (Definition::GrowthCrossover { sustain: 4 }, Some(6)),
+        // Growth over simulated quarters is defined from 8 (windows 1-4 and 5-8),
+        // and revenue growth is above spending growth from there on: no crossing
+        // from below, no passage. (The definition before 0.2, on trailing growth
+        // that reached into the history, answered 2 and 6: an artefact.)
+        (Definition::GrowthCrossover { sustain: 1 }, None),
+        (Definition::GrowthCrossover { sustain: 4 }, None),
     ];
     let definitions: Vec<Definition> = expected.iter().map(|(d, _)| *d).collect();
     let outcome = run(model, 3, 12, 1, &definitions);
@@ -191,6 +194,69 @@ fn each_definition_gives_the_hand_computed_period() {
             assert_eq!(c.estimate, if by_k { 1.0 } else { 0.0 });
         }
     }
+}
+
+/// Trailing-year growth over simulated quarters by hand: the last four of
+/// `x[1..=k]` over the four before.
+fn year_growth(x: &[f64], k: usize) -> Option<f64> {
+    (k >= 8).then(|| x[k - 3..=k].iter().sum::<f64>() / x[k - 7..=k - 4].iter().sum::<f64>() - 1.0)
+}
+
+#[test]
+fn growth_crossover_is_a_crossing_from_below() {
+    // Spending grows 10% a quarter; revenue 5% a quarter until quarter 10, then
+    // 15%: revenue growth starts below spending growth and overtakes it once.
+    let steps = 24;
+    let revenue: Vec<f64> = (0..=steps)
+        .map(|k: usize| 1.05f64.powi(k.min(10) as i32) * 1.15f64.powi(k.saturating_sub(10) as i32))
+        .collect();
+    let spending: Vec<f64> = (0..=steps).map(|k| 1.10f64.powi(k as i32)).collect();
+    let above = |k: usize| Some(year_growth(&revenue, k)? >= year_growth(&spending, k)?);
+    let crossings: Vec<usize> = (2..=steps)
+        .filter(|&k| above(k - 1) == Some(false) && above(k) == Some(true))
+        .collect();
+    assert_eq!(
+        crossings.len(),
+        1,
+        "constructed to cross once: {crossings:?}"
+    );
+    let crossing = crossings[0];
+    assert!(crossing > 8, "{crossing}");
+    let table = [revenue.clone(), spending.clone()];
+    let model = Synthetic {
+        names: &[REVENUE, SPENDING],
+        draw: |_: &PathStreams| (),
+        emit: |_: &mut (), k: usize, obs: &mut [f64]| {
+            obs[0] = table[0][k];
+            obs[1] = table[1][k];
+        },
+    };
+    let definitions = [
+        Definition::GrowthCrossover { sustain: 1 },
+        Definition::GrowthCrossover { sustain: 4 },
+    ];
+    let outcome = run(model, 2, steps, 1, &definitions);
+    for d in definitions {
+        let times: Vec<_> = passage_of(&d.rule(), &outcome).unwrap().times().collect();
+        // Above from the crossing on, so holding four quarters changes nothing.
+        assert_eq!(times, [Some(crossing); 2], "{}", d.key());
+    }
+    // Revenue growth above spending growth from the start: never a crossing.
+    let ahead = [spending, revenue];
+    let model = Synthetic {
+        names: &[REVENUE, SPENDING],
+        draw: |_: &PathStreams| (),
+        emit: |_: &mut (), k: usize, obs: &mut [f64]| {
+            obs[0] = ahead[0][k] * 1.2f64.powi(k as i32);
+            obs[1] = ahead[1][k];
+        },
+    };
+    let outcome = run(model, 2, steps, 1, &definitions[..1]);
+    let times: Vec<_> = passage_of(&definitions[0].rule(), &outcome)
+        .unwrap()
+        .times()
+        .collect();
+    assert_eq!(times, [None; 2]);
 }
 
 // ---------------------------------------------------------------------------------

@@ -390,7 +390,7 @@ fn a_non_finite_observation_is_an_error_naming_path_step_and_series() {
                 series: "bad".into(),
                 path: 300,
                 step: 5,
-                value: "NaN".into()
+                value: f64::NAN.into()
             }
         );
     }
@@ -578,4 +578,162 @@ fn exponentiated_series_must_be_named_once_among_the_series() {
             "{names:?}"
         );
     }
+}
+
+/// A run of `paths` paths of W's process, 4 steps.
+fn large(paths: usize) -> Simulation<ProcessModel<Gbm>> {
+    let model = ProcessModel::new("x", Gbm::new(0.1, 0.3, 1.0).unwrap());
+    Simulation::new(model)
+        .paths(paths)
+        .steps(4)
+        .quantiles(false)
+}
+
+#[test]
+fn absurd_path_counts_are_refused_at_once() {
+    let started = std::time::Instant::now();
+    // The default: summary mode, no per-path output. usize::MAX used to abort the
+    // process on a failed allocation of the per-block slices.
+    let err = large(usize::MAX).run().unwrap_err().to_string();
+    assert!(
+        err.contains("`paths`") && err.contains("9007199254740992"),
+        "{err}"
+    );
+    assert!(large(outpace::engine::MAX_PATHS + 1).run().is_err());
+    // 1e11 paths with a per-path output: refused by the memory cap.
+    let passage = FirstPassage::above("x", Barrier::Level(2.0));
+    let err = large(100_000_000_000)
+        .first_passage("doubled", passage)
+        .run()
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::MemoryCap { requested, .. } if requested == 400_000_000_000),
+        "{err}"
+    );
+    let model = ProcessModel::new("x", Gbm::new(0.1, 0.3, 1.0).unwrap()).terminal_value("x_T");
+    let err = Simulation::new(model)
+        .paths(100_000_000_000)
+        .run()
+        .unwrap_err();
+    assert!(matches!(err, Error::MemoryCap { .. }), "{err}");
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Peak resident set size of this test process in MiB (Linux: `ru_maxrss` in KiB).
+#[cfg(target_os = "linux")]
+fn peak_rss_mib() -> f64 {
+    // SAFETY: getrusage only writes into the zero-initialised struct we pass.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+#[test]
+fn a_huge_summary_run_starts_without_allocating_per_path_and_stops_when_cancelled() {
+    // 1e11 paths in summary mode are a valid (very long) run: the per-block slices
+    // alone were 28 GB and aborted the process; now nothing grows with the paths.
+    // Cancelled once it is under way, it stops within a block per thread instead
+    // of visiting the 390 million blocks left.
+    let control = RunControl::new();
+    let sim = large(100_000_000_000).control(&control);
+    let canceller = {
+        let control = std::sync::Arc::clone(&control);
+        std::thread::spawn(move || {
+            while control.done() < 50_000 {
+                std::thread::yield_now();
+            }
+            control.cancel();
+            std::time::Instant::now()
+        })
+    };
+    assert_eq!(sim.run().unwrap_err(), Error::Cancelled);
+    let returned = std::time::Instant::now();
+    let cancelled = canceller.join().unwrap();
+    let latency = returned.duration_since(cancelled);
+    assert!(latency.as_secs_f64() < 0.5, "{latency:?}");
+    assert!(control.done() >= 50_000);
+    #[cfg(target_os = "linux")]
+    assert!(peak_rss_mib() < 512.0, "{} MiB", peak_rss_mib());
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    use outpace::engine::MAX_THREADS;
+    let started = std::time::Instant::now();
+    for threads in [MAX_THREADS + 1, 10_000, usize::MAX] {
+        let err = large(1_000).threads(threads).run().unwrap_err().to_string();
+        assert!(
+            err.contains("`threads`") && err.contains("must be <= 1024"),
+            "{err}"
+        );
+    }
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(large(1_000).threads(3).run().is_ok());
+    // Each worker keeps its accumulators: a horizon that fits one may not fit many.
+    let per_worker = large(3_000).steps(1_000).memory_cap(4 << 20);
+    per_worker.clone().threads(1).run().unwrap();
+    let err = per_worker.threads(8).run().unwrap_err().to_string();
+    assert!(err.contains("`threads` = 8"), "{err}");
+}
+
+/// A model whose steps are slow (a tenth of a millisecond each), to time
+/// cancellation inside a block.
+struct Slow;
+
+impl Model for Slow {
+    type Plan = ();
+    type State = ();
+
+    fn series(&self) -> Names<'_> {
+        Names::new(&["x"])
+    }
+
+    fn plan(&self, _grid: &Grid) -> Result<()> {
+        Ok(())
+    }
+
+    fn init(&self, _plan: &(), _streams: &PathStreams, obs: &mut [f64]) {
+        obs[0] = 0.0;
+    }
+
+    fn step(&self, _plan: &(), _state: &mut (), k: usize, obs: &mut [f64]) {
+        std::thread::sleep(std::time::Duration::from_micros(100));
+        obs[0] = k as f64;
+    }
+}
+
+#[test]
+fn cancellation_stops_within_a_path_not_a_block() {
+    // A block of 256 paths of 50 slow steps takes over a second; a path 5 ms. The
+    // run is cancelled while its first blocks are in flight (nothing is done yet):
+    // it must return within a few paths, not after the blocks.
+    let control = RunControl::new();
+    let sim = Simulation::new(Slow)
+        .paths(1_000)
+        .steps(50)
+        .threads(2)
+        .control(&control);
+    let canceller = {
+        let control = std::sync::Arc::clone(&control);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            control.cancel();
+            std::time::Instant::now()
+        })
+    };
+    assert_eq!(sim.run().unwrap_err(), Error::Cancelled);
+    let latency = canceller.join().unwrap().elapsed();
+    assert_eq!(control.done(), 0);
+    assert!(latency.as_secs_f64() < 0.3, "{latency:?}");
 }

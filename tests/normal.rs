@@ -1,4 +1,4 @@
-//! The standard normal sampler: draw for draw equal to rand_distr's, and N(0, 1).
+//! The standard normal sampler: draw for draw equal to rand_distr's off the tail, and N(0, 1).
 
 mod common;
 
@@ -12,21 +12,36 @@ use statrs::distribution::{ContinuousCDF, Normal};
 const BASE_LAYER_EDGE: f64 = 3.654_152_885_361_009;
 
 #[test]
-fn draws_equal_rand_distr_draw_for_draw() {
-    // Ten million draws exercise the wedge and tail branches tens of thousands of times.
+fn draws_equal_rand_distr_draw_for_draw_off_the_tail() {
+    // Ten million draws exercise the wedge and tail branches tens of thousands of
+    // times. rand_distr's tail calls the platform's `ln`, ours `libm::log`: they
+    // round differently for a few percent of arguments, so a tail draw may differ in
+    // its last bits. Every other draw (the fast path and the wedge, whose values
+    // involve no logarithm) is bit for bit rand_distr's, and both samplers consume
+    // the same words.
     let mut ours = PathStreams::new(5, 0).rng(Component::new(0));
     let mut theirs = ours.clone();
-    let mut tails = 0;
+    let (mut tails, mut differ) = (0, 0);
     for n in 0..10_000_000u64 {
         let a: f64 = ours.sample(StandardNormal);
         let b: f64 = theirs.sample(rand_distr::StandardNormal);
-        assert_eq!(a.to_bits(), b.to_bits(), "draw {n}: {a} vs {b}");
-        tails += u32::from(a.abs() > BASE_LAYER_EDGE);
+        let tail = a.abs() > BASE_LAYER_EDGE;
+        if a.to_bits() != b.to_bits() {
+            assert!(tail, "draw {n}: {a} vs {b} off the tail");
+            assert!(
+                (a - b).abs() <= 8.0 * f64::EPSILON * b.abs(),
+                "draw {n}: {a} vs {b}"
+            );
+            differ += 1;
+        }
+        tails += u32::from(tail);
     }
     assert!(
         tails > 1_000,
         "the tail branch was hardly exercised ({tails})"
     );
+    assert!(differ < tails, "{differ} of {tails} tail draws differ");
+    assert_eq!(ours, theirs, "the two samplers consumed different words");
 }
 
 #[test]

@@ -234,3 +234,13 @@ pub fn outpace_fan(paths: usize) -> Reduced {
         s.quantile(STEPS, 0.5).unwrap(),
     )
 }
+
+/// The fan chart of S without the passage rule: summary mode with nothing kept
+/// per path, whose memory must not grow with the number of paths.
+pub fn outpace_summary(paths: usize) -> Reduced {
+    let run = simulation(ProcessModel::new("s", gbm()), paths)
+        .run()
+        .unwrap();
+    let s = run.series("s").unwrap();
+    (s.mean(STEPS), s.mean(1), s.quantile(STEPS, 0.5).unwrap())
+}

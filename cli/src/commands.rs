@@ -1,77 +1,40 @@
 //! The subcommands.
 
-use crate::diagnose::{self, Format};
 use crate::progress::{Progress, handle_interrupts};
-use crate::{CompareArgs, Failure, OutputFormat, RunArgs, Settings, ValidateArgs};
-use outpace::analysis::{Study, StudyOptions};
-use outpace::cloud::{CloudModel, PRESETS, Scenario};
+use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
+use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
+use outpace::cloud::{CloudModel, Override, PRESETS, Scenario, Source, preset_names};
 use outpace::engine::RunControl;
 use outpace::report::files::{self, OutputFile};
 use outpace::report::json::{ComparisonSummary, Summary};
 use outpace::report::text;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Prefix that names a preset where a file is expected.
-const PRESET_PREFIX: &str = "preset:";
-
-/// Where a scenario comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Source {
-    /// A TOML or JSON file.
-    File(PathBuf),
-    /// A built-in preset.
-    Preset(String),
-}
-
-impl Source {
-    /// `preset:NAME` or a file path.
-    fn parse(argument: &str) -> Source {
-        match argument.strip_prefix(PRESET_PREFIX) {
-            Some(name) => Source::Preset(name.to_owned()),
-            None => Source::File(argument.into()),
+/// Loads and validates a scenario with the command's overrides; bad input lists
+/// every problem found, one line each, located.
+fn load(source: &Source, overrides: &[Override]) -> Result<Scenario, Vec<String>> {
+    Scenario::load(source, overrides).map_err(|problems| {
+        let mut lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        if let Source::File(path) = source
+            && !path.exists()
+            && let Some(name) = path.to_str()
+            && PRESETS.iter().any(|p| p.name == name)
+        {
+            lines[0].push_str(&format!(
+                " (for the built-in scenario, write `--preset {name}` or `preset:{name}`)"
+            ));
         }
-    }
-
-    /// The source as the user wrote it.
-    fn label(&self) -> String {
-        match self {
-            Source::File(path) => path.display().to_string(),
-            Source::Preset(name) => format!("{PRESET_PREFIX}{name}"),
-        }
-    }
-
-    /// Loads and validates the scenario; bad input lists every problem found.
-    fn load(&self) -> Result<Scenario, Vec<String>> {
-        match self {
-            Source::Preset(name) => Scenario::preset(name).map_err(|e| vec![e.to_string()]),
-            Source::File(path) => load_file(path),
-        }
-    }
-}
-
-fn load_file(path: &Path) -> Result<Scenario, Vec<String>> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let hint = match path.to_str() {
-            Some(name) if PRESETS.iter().any(|p| p.name == name) => {
-                format!(" (for the built-in scenario, write `--preset {name}` or `preset:{name}`)")
-            }
-            _ => String::new(),
-        };
-        vec![format!("cannot read `{label}`: {e}{hint}")]
-    })?;
-    diagnose::load(&text, Format::of(path))
-        .map_err(|problems| problems.iter().map(|p| p.render(&label)).collect())
+        lines
+    })
 }
 
 /// Loads every source, reporting the problems of all of them.
-fn load_all(sources: &[Source]) -> Result<Vec<Scenario>, Failure> {
+fn load_all(sources: &[Source], overrides: &[Override]) -> Result<Vec<Scenario>, Failure> {
     let mut problems = Vec::new();
     let mut scenarios = Vec::new();
     for source in sources {
-        match source.load() {
+        match load(source, overrides) {
             Ok(scenario) => scenarios.push(scenario),
             Err(lines) => problems.extend(lines),
         }
@@ -83,17 +46,61 @@ fn load_all(sources: &[Source]) -> Result<Vec<Scenario>, Failure> {
     }
 }
 
+impl Overrides {
+    /// `--set` and `--horizon` as overrides, in order (`--horizon` last).
+    fn parse(&self) -> Result<Vec<Override>, Failure> {
+        let mut problems = Vec::new();
+        let mut overrides = Vec::new();
+        let horizon = self.horizon.map(|h| format!("horizon_years={h}"));
+        for text in self.set.iter().chain(horizon.as_ref()) {
+            match Override::parse(text) {
+                Ok(o) => overrides.push(o),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(overrides)
+        } else {
+            Err(Failure::Input(problems))
+        }
+    }
+}
+
 impl Settings {
-    fn options(&self, control: &Arc<RunControl>) -> StudyOptions {
-        StudyOptions {
+    /// The study options for `model`: paths, seed, threads, confidence, rules,
+    /// quantile levels.
+    fn options(
+        &self,
+        model: &CloudModel,
+        control: &Arc<RunControl>,
+    ) -> Result<StudyOptions, Failure> {
+        let rules = match &self.definitions {
+            None => None,
+            Some(keys) => Some(
+                keys.iter()
+                    .map(|key| {
+                        model
+                            .rule(key.trim())
+                            .map_err(|e| e.within("--definitions"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let mut fan_levels = FAN_LEVELS.to_vec();
+        fan_levels.extend(self.quantiles.iter().flatten());
+        fan_levels.sort_by(f64::total_cmp);
+        fan_levels.dedup();
+        Ok(StudyOptions {
             paths: usize::try_from(self.paths).unwrap_or(usize::MAX),
             seed: self.seed,
+            confidence: self.confidence.unwrap_or(0.95),
+            rules,
+            fan_levels,
             threads: self
                 .threads
                 .map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
             control: Some(Arc::clone(control)),
-            ..StudyOptions::default()
-        }
+        })
     }
 
     /// Writes `files` into `--out`, if given, after a last check for Ctrl-C.
@@ -130,14 +137,15 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ]));
         }
     };
-    let scenario = source.load().map_err(Failure::Input)?;
     let settings = &args.settings;
+    let scenario = load(&source, &settings.inputs.parse()?).map_err(Failure::Input)?;
     let control = control();
+    let model = CloudModel::new(scenario)?;
+    let options = settings.options(&model, &control)?;
     let study = {
         let progress = Progress::start(&control, settings.paths, settings.quiet);
-        progress.message(format!("simulating {}", scenario.name));
-
-        Study::run(&CloudModel::new(scenario)?, &settings.options(&control))?
+        progress.message(format!("simulating {}", model.scenario().name));
+        Study::run(&model, &options)?
     };
     let summary = Summary::from_study(&study);
     let report = text::study(&study);
@@ -161,10 +169,9 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
             sources.len()
         )]));
     }
-    let scenarios = load_all(&sources)?;
     let settings = &args.settings;
+    let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
     let control = control();
-    let options = settings.options(&control);
     let (baseline, alternatives) = {
         let total = settings.paths.saturating_mul(scenarios.len() as u64);
         let progress = Progress::start(&control, total, settings.quiet);
@@ -176,7 +183,9 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
                 i + 1,
                 scenarios.len()
             ));
-            studies.push(Study::run(&CloudModel::new(scenario.clone())?, &options)?);
+            let model = CloudModel::new(scenario.clone())?;
+            let options = settings.options(&model, &control)?;
+            studies.push(Study::run(&model, &options)?);
         }
         progress.message("paired comparisons");
         let baseline = studies.remove(0);
@@ -215,7 +224,7 @@ pub fn presets(name: Option<&str>) -> Result<(), Failure> {
             let preset = PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
                 Failure::Input(vec![format!(
                     "unknown preset `{name}`; known presets: {}",
-                    diagnose::preset_names()
+                    preset_names()
                 )])
             })?;
             emit(preset.source())
@@ -239,9 +248,10 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         .map(|a| Source::parse(a))
         .chain(args.preset.iter().map(|p| Source::Preset(p.clone())))
         .collect();
+    let overrides = args.inputs.parse()?;
     let mut problems = Vec::new();
     for source in &sources {
-        match source.load() {
+        match load(source, &overrides) {
             Ok(scenario) => emit(&format!(
                 "ok: {}: scenario `{}`, {} quarters from {} to {}\n",
                 source.label(),
@@ -295,9 +305,9 @@ mod tests {
 
     #[test]
     fn missing_file_hints_at_presets() {
-        let err = Source::parse("alibaba").load().unwrap_err();
+        let err = load(&Source::parse("alibaba"), &[]).unwrap_err();
         assert!(err[0].contains("cannot read `alibaba`") && err[0].contains("--preset alibaba"));
-        let err = Source::parse("preset:nope").load().unwrap_err();
+        let err = load(&Source::parse("preset:nope"), &[]).unwrap_err();
         assert!(err[0].contains("unknown preset"), "{err:?}");
     }
 }

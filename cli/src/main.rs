@@ -15,7 +15,6 @@
 //! are printed on stderr, one line each. The full usage is in `docs/cli.md`.
 
 mod commands;
-mod diagnose;
 mod progress;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -72,9 +71,56 @@ struct Settings {
     /// No progress bar or notes on stderr (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 1024).
     #[arg(long, value_parser = count)]
     threads: Option<u64>,
+    #[command(flatten)]
+    inputs: Overrides,
+    /// Confidence level of every interval, e.g. 0.9 (default 0.95).
+    #[arg(long, value_name = "LEVEL", value_parser = confidence)]
+    confidence: Option<f64>,
+    /// The break-even rules to evaluate, by key, comma separated (default: the
+    /// standard ones and the scenario's own); sustained variants such as
+    /// `flow_crossover_8q` are accepted.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    definitions: Option<Vec<String>>,
+    /// Extra quantile levels for fan_chart.csv and summary.json, comma separated,
+    /// e.g. 0.01,0.99 (the charts' P5 ... P95 are always kept).
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = level)]
+    quantiles: Option<Vec<f64>>,
+}
+
+/// Changes to the scenarios, shared by the commands that load them.
+#[derive(Debug, Args)]
+struct Overrides {
+    /// Override one field: FIELD.PATH=VALUE, VALUE a number, a TOML value or a law
+    /// such as pert(0.1, 0.2, 0.4); repeatable, applied in order, validated like the
+    /// file.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    set: Vec<String>,
+    /// The horizon in years (the same as --set horizon_years=YEARS).
+    #[arg(long, value_name = "YEARS", value_parser = count)]
+    horizon: Option<u64>,
+}
+
+/// A confidence level strictly between 0 and 1.
+fn confidence(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(c) if c > 0.0 && c < 1.0 => Ok(c),
+        _ => Err(format!(
+            "`{text}` is not a level strictly between 0 and 1, e.g. 0.95"
+        )),
+    }
+}
+
+/// A quantile level in [0, 1].
+fn level(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(q) if (0.0..=1.0).contains(&q) => Ok(q),
+        _ => Err(format!(
+            "`{text}` is not a quantile level in [0, 1], e.g. 0.99"
+        )),
+    }
 }
 
 /// A whole number `>= 1`; `_` may group digits (`100_000`).
@@ -131,6 +177,8 @@ struct ValidateArgs {
     /// A built-in scenario; repeatable.
     #[arg(long, value_name = "NAME")]
     preset: Vec<String>,
+    #[command(flatten)]
+    inputs: Overrides,
 }
 
 /// Why a command failed, which decides the exit code.

@@ -136,6 +136,10 @@ impl<M: Model> Model for Described<M> {
         self.model.scalars()
     }
 
+    fn inputs(&self) -> &[crate::inputs::Input] {
+        self.model.inputs()
+    }
+
     fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {
         self.model.finish(plan, state, scalars);
     }

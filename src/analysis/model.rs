@@ -138,7 +138,7 @@ pub trait StudyModel: Model {
 
     /// The inputs of the model as run, for the record in `summary.json` (for the
     /// cloud model, the scenario; default: null).
-    fn inputs(&self) -> serde_json::Value {
+    fn scenario(&self) -> serde_json::Value {
         serde_json::Value::Null
     }
 }
@@ -187,8 +187,8 @@ pub struct ModelInfo {
     pub value: Option<Valuation>,
     /// [`StudyModel::compared`].
     pub compared: Vec<String>,
-    /// [`StudyModel::inputs`].
-    pub inputs: serde_json::Value,
+    /// [`StudyModel::scenario`].
+    pub scenario: serde_json::Value,
 }
 
 impl ModelInfo {
@@ -209,7 +209,7 @@ impl ModelInfo {
             headline: model.headline(),
             value: model.value(),
             compared: model.compared(),
-            inputs: model.inputs(),
+            scenario: model.scenario(),
         }
     }
 

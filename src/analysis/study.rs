@@ -20,6 +20,10 @@ pub struct StudyOptions {
     /// Break-even rules to evaluate (default `None`: the model's
     /// [`rules`](StudyModel::rules)).
     pub rules: Option<Vec<Rule>>,
+    /// Quantile levels of the fan charts: each in `[0, 1]`, strictly increasing
+    /// (default [`FAN_LEVELS`](super::FAN_LEVELS), which the text and SVG charts
+    /// read).
+    pub fan_levels: Vec<f64>,
     /// Threads (default: rayon's global pool).
     pub threads: Option<usize>,
     /// Progress and cancellation, shared with another thread.
@@ -33,6 +37,7 @@ impl Default for StudyOptions {
             seed: 2026,
             confidence: 0.95,
             rules: None,
+            fan_levels: super::FAN_LEVELS.to_vec(),
             threads: None,
             control: None,
         }
@@ -111,7 +116,18 @@ impl Study {
             .collect::<Result<_>>()?;
         let fans = fan_series
             .iter()
-            .map(|name| FanChart::from_outcome(&outcome, name))
+            .map(|name| {
+                let series = outcome.series(name).ok_or_else(|| Error::UnknownSeries {
+                    name: name.to_string(),
+                    available: outcome
+                        .all_series()
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
+                FanChart::with_levels(series, &options.fan_levels)
+            })
             .collect::<Result<_>>()?;
         Ok(Study {
             info: ModelInfo::of(model),

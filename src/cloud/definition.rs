@@ -1,6 +1,9 @@
 //! The cloud model's standard break-even definitions, as [`Rule`]s.
 
 use super::series;
+
+/// Quarters in the windows of the growth crossover.
+const YEAR: usize = 4;
 use crate::analysis::Rule;
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Serialize};
@@ -57,9 +60,13 @@ pub enum Definition {
     /// the model's discount factor from quarter `j` to the start (`(1 + r)^(-j / 4)`
     /// for an annual rate `r`).
     DiscountedPayback,
-    /// Growth crossover: the first `k >= 1` with
-    /// `revenue_growth_j >= spending_growth_j` for every
-    /// `j = k, ..., k + sustain - 1` (both trailing-year growth rates).
+    /// Growth crossover: revenue growth overtakes spending growth from below. With
+    /// `g_X(k) = (X_{k-3} + ... + X_k) / (X_{k-7} + ... + X_{k-4}) - 1` the growth
+    /// of the last four simulated quarters over the four before (defined from
+    /// `k = 8`, on windows the simulation fills, not on the observed history), the
+    /// first `k` with `g_revenue(j) >= g_spending(j)` for every
+    /// `j = k, ..., k + sustain - 1` and `g_revenue(k - 1) < g_spending(k - 1)`:
+    /// a crossing, not a condition that already holds when the windows fill.
     GrowthCrossover {
         /// Consecutive quarters the condition must hold (`>= 1`).
         sustain: usize,
@@ -246,7 +253,9 @@ impl Definition {
                  simulated quarter is at least zero"
             }
             Definition::GrowthCrossover { .. } => {
-                "trailing-year revenue growth is at least trailing-year spending growth"
+                "trailing-year revenue growth, having been below trailing-year spending \
+                 growth in the quarter before, is at least spending growth (growth over \
+                 simulated quarters only)"
             }
         };
         match self.sustain() {
@@ -264,18 +273,28 @@ impl Definition {
             Definition::RevenueOverSpending { .. } => (series::REVENUE, series::SPENDING),
             Definition::CumulativePayback => (series::CUMULATIVE_FCF, "0"),
             Definition::DiscountedPayback => (series::DISCOUNTED_CUMULATIVE_FCF, "0"),
-            Definition::GrowthCrossover { .. } => (series::REVENUE_GROWTH, series::SPENDING_GROWTH),
+            Definition::GrowthCrossover { .. } => {
+                return format!(
+                    "growth({}, {YEAR}) >= growth({}, {YEAR})",
+                    series::REVENUE,
+                    series::SPENDING
+                );
+            }
         };
         format!("{series} >= {barrier}")
     }
 
-    /// The definition as a [`Rule`]: key, title, description, the condition
-    /// `series >= barrier` and `sustain`.
+    /// The definition as a [`Rule`]: key, title, description, the condition and
+    /// `sustain` (and the crossing requirement of the growth crossover).
     pub fn rule(&self) -> Rule {
-        Rule::new(&self.key(), &self.title(), &self.condition())
+        let rule = Rule::new(&self.key(), &self.title(), &self.condition())
             .and_then(|r| r.sustained(self.sustain()))
             .map(|r| r.described(&self.description()))
-            .expect("the standard definitions are valid rules")
+            .expect("the standard definitions are valid rules");
+        match self {
+            Definition::GrowthCrossover { .. } => rule.crossing(),
+            _ => rule,
+        }
     }
 }
 

@@ -11,7 +11,9 @@
 
 mod definition;
 mod load;
+mod locate;
 mod model;
+mod parameters;
 mod scenario;
 pub mod series;
 mod study;
@@ -21,8 +23,11 @@ pub use crate::calendar::Quarter;
 /// The parameter types of scenarios, defined in [`crate::inputs`].
 pub use crate::inputs::{Domain, Param};
 pub use definition::Definition;
-pub use load::{PRESETS, Preset};
-pub use model::{CloudModel, CloudPath, CloudPlan, QUARTER};
+pub use load::{
+    Format, MAX_PROBLEMS, MAX_SCENARIO_BYTES, Override, PRESETS, Preset, Problem, Source,
+    preset_names,
+};
+pub use model::{CloudModel, CloudPath, CloudPlan, MIN_LUMPINESS, QUARTER};
 pub use scenario::{
     Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial,
     MAX_LEAD_QUARTERS, Opex, Price, PriceWar, REGIMES, Scenario, Traditional,

@@ -2,11 +2,12 @@
 //! and parameter draws are specified in `docs/model.md`; this file follows it
 //! section by section.
 
+use super::parameters::{self, ID_LIMIT, PARAMETERS, id};
 use super::scenario::{DRIVERS, HISTORY_QUARTERS, MAX_LEAD_QUARTERS, REGIMES, Scenario};
 use super::series;
 use crate::engine::{Grid, Model, Names, PathRng, PathStreams};
 use crate::error::{Error, Result};
-use crate::inputs::Param;
+use crate::inputs::{Input, Param};
 use crate::math;
 use crate::process::{
     CorrelatedNormals, GaussianDriven, Gbm, GbmStep, Hawkes, HawkesState, HawkesStep, JumpSize,
@@ -32,78 +33,8 @@ mod component {
     pub const CHIPS: Component = Component::new(5);
     /// Capex lumpiness factors.
     pub const LUMPS: Component = Component::new(6);
-    /// Per-path parameter draws; sub-component = parameter id.
-    pub const PARAMETERS: Component = Component::new(7);
-}
-
-/// Stream sub-components of the per-path parameter draws ([`component::PARAMETERS`]),
-/// one per parameter (`docs/model.md`, 3.1). Never renumber: the id, not the order
-/// of use, decides a parameter's draws.
-mod parameter {
-    /// `initial.ai_revenue`.
-    pub const AI_REVENUE: u32 = 0;
-    /// `initial.traditional_revenue`.
-    pub const TRADITIONAL_REVENUE: u32 = 1;
-    /// `initial.utilisation`.
-    pub const UTILISATION: u32 = 2;
-    /// `initial.book_value`.
-    pub const BOOK_VALUE: u32 = 3;
-    /// `initial.capex`.
-    pub const INITIAL_CAPEX: u32 = 4;
-    /// `demand.growth_rate`.
-    pub const GROWTH_RATE: u32 = 10;
-    /// `demand.ceiling`.
-    pub const CEILING: u32 = 11;
-    /// `demand.volatility`.
-    pub const DEMAND_VOLATILITY: u32 = 12;
-    /// `demand.price_elasticity`.
-    pub const PRICE_ELASTICITY: u32 = 13;
-    /// `traditional.growth`.
-    pub const TRADITIONAL_GROWTH: u32 = 20;
-    /// `traditional.volatility`.
-    pub const TRADITIONAL_VOLATILITY: u32 = 21;
-    /// `price.deflation`.
-    pub const DEFLATION: u32 = 30;
-    /// `price.volatility`.
-    pub const PRICE_VOLATILITY: u32 = 31;
-    /// `price.floor`.
-    pub const PRICE_FLOOR: u32 = 32;
-    /// `price.regime_drift[m]`: 33 + m.
-    pub const REGIME_DRIFT: u32 = 33;
-    /// `price_war.baseline[m]`: 40 + m.
-    pub const WAR_BASELINE: u32 = 40;
-    /// `price_war.excitation`.
-    pub const EXCITATION: u32 = 43;
-    /// `price_war.decay`.
-    pub const DECAY: u32 = 44;
-    /// `chips.cost_multiplier[e]`: 50 + e.
-    pub const COST_MULTIPLIER: u32 = 50;
-    /// `capacity.unit_cost`.
-    pub const UNIT_COST: u32 = 60;
-    /// `capacity.cost_decline`.
-    pub const COST_DECLINE: u32 = 61;
-    /// `capacity.cost_volatility`.
-    pub const COST_VOLATILITY: u32 = 62;
-    /// `capacity.useful_life_years`.
-    pub const USEFUL_LIFE: u32 = 63;
-    /// `capex.headroom`.
-    pub const HEADROOM: u32 = 70;
-    /// `capex.response`.
-    pub const RESPONSE: u32 = 71;
-    /// `capex.budget_cap_ratio`.
-    pub const BUDGET_CAP_RATIO: u32 = 72;
-    /// `capex.lumpiness`.
-    pub const LUMPINESS: u32 = 73;
-    /// `opex.power_per_unit`.
-    pub const POWER_PER_UNIT: u32 = 80;
-    /// `opex.other_cost_ratio`.
-    pub const OTHER_COST_RATIO: u32 = 81;
-    /// `opex.chip_rnd`.
-    pub const CHIP_RND: u32 = 82;
-    /// `opex.tax_rate`.
-    pub const TAX_RATE: u32 = 83;
-    /// `finance.discount_rate`.
-    pub const DISCOUNT_RATE: u32 = 90;
+    // 7: per-path parameter draws, sub-component = parameter id
+    // (`super::super::parameters::PARAMETERS`).
 }
 
 /// Slots of the delivery pipeline: one more than the longest lead time, so that an
@@ -111,6 +42,10 @@ mod parameter {
 const PIPELINE: usize = MAX_LEAD_QUARTERS + 1;
 /// Quarters in a year.
 const YEAR: usize = 4;
+/// Coefficients of variation of the capex lumps below this are smooth (`Lambda =
+/// 1`): a mean-one gamma factor of that spread differs from 1 by less than this in
+/// standard deviation, and its shape `1 / cv^2` would overflow for tiny `cv`.
+pub const MIN_LUMPINESS: f64 = 1e-6;
 /// The step of the cloud model, in years.
 pub const QUARTER: f64 = 0.25;
 
@@ -127,13 +62,24 @@ pub const QUARTER: f64 = 0.25;
 #[derive(Debug, Clone)]
 pub struct CloudModel {
     scenario: Scenario,
+    /// The uncertain parameters, as the model's inputs.
+    inputs: Vec<Input>,
+    /// The input slot of each parameter id (`u16::MAX` for a fixed parameter).
+    slots: [u16; ID_LIMIT],
 }
 
 impl CloudModel {
-    /// The model of `scenario`, after validating it.
+    /// The model of `scenario`, after validating it. Its inputs
+    /// ([`Model::inputs`]) are the scenario's uncertain parameters, named by field
+    /// path and grouped by section.
     pub fn new(scenario: Scenario) -> Result<Self> {
         scenario.validate()?;
-        Ok(CloudModel { scenario })
+        let (inputs, slots) = parameters::inputs(&scenario)?;
+        Ok(CloudModel {
+            scenario,
+            inputs,
+            slots,
+        })
     }
 
     /// The scenario.
@@ -249,50 +195,51 @@ struct Flows {
 }
 
 impl CloudModel {
-    /// One draw of parameter `id` for this path (fixed values use no randomness).
-    fn draw(streams: &PathStreams, id: u32, p: &Param) -> f64 {
+    /// The value of parameter `id` on this path: its input value, drawn by the
+    /// engine's design; outside a simulation, a draw of its own stream (fixed
+    /// values use no randomness).
+    fn draw(&self, streams: &PathStreams, id: u32, p: &Param) -> f64 {
         match p {
             Param::Fixed(x) => *x,
-            p => p.sample(&mut streams.rng(component::PARAMETERS.sub(id))),
+            p => streams
+                .input(usize::from(self.slots[id as usize]))
+                .unwrap_or_else(|| p.sample(&mut streams.rng(PARAMETERS.sub(id)))),
         }
     }
 
     fn draw_parameters(&self, streams: &PathStreams, dt: f64) -> Drawn {
         let s = &self.scenario;
-        let d = |id, p| Self::draw(streams, id, p);
-        let life = d(parameter::USEFUL_LIFE, &s.capacity.useful_life_years);
-        let discount_rate = d(parameter::DISCOUNT_RATE, &s.finance.discount_rate);
+        let d = |id, p| self.draw(streams, id, p);
+        let life = d(id::USEFUL_LIFE, &s.capacity.useful_life_years);
+        let discount_rate = d(id::DISCOUNT_RATE, &s.finance.discount_rate);
         Drawn {
-            ai_revenue: d(parameter::AI_REVENUE, &s.initial.ai_revenue),
-            traditional_revenue: d(
-                parameter::TRADITIONAL_REVENUE,
-                &s.initial.traditional_revenue,
-            ),
-            utilisation: d(parameter::UTILISATION, &s.initial.utilisation),
-            book_value: d(parameter::BOOK_VALUE, &s.initial.book_value),
-            capex: d(parameter::INITIAL_CAPEX, &s.initial.capex),
-            elasticity: d(parameter::PRICE_ELASTICITY, &s.demand.price_elasticity),
-            log_floor: d(parameter::PRICE_FLOOR, &s.price.floor).ln(),
+            ai_revenue: d(id::AI_REVENUE, &s.initial.ai_revenue),
+            traditional_revenue: d(id::TRADITIONAL_REVENUE, &s.initial.traditional_revenue),
+            utilisation: d(id::UTILISATION, &s.initial.utilisation),
+            book_value: d(id::BOOK_VALUE, &s.initial.book_value),
+            capex: d(id::INITIAL_CAPEX, &s.initial.capex),
+            elasticity: d(id::PRICE_ELASTICITY, &s.demand.price_elasticity),
+            log_floor: d(id::PRICE_FLOOR, &s.price.floor).ln(),
             cost_multiplier: [0, 1, 2].map(|i| {
                 d(
-                    parameter::COST_MULTIPLIER + i,
+                    id::COST_MULTIPLIER + i,
                     &s.chips.cost_multiplier[i as usize],
                 )
             }),
-            unit_cost: d(parameter::UNIT_COST, &s.capacity.unit_cost),
+            unit_cost: d(id::UNIT_COST, &s.capacity.unit_cost),
             survival: 1.0 - dt / life,
             lead_survival: s
                 .chips
                 .lead_quarters
                 .map(|lead| (1.0 - dt / life).powi(lead as i32)),
             depreciation_rate: dt / life,
-            headroom: d(parameter::HEADROOM, &s.capex.headroom),
-            response: d(parameter::RESPONSE, &s.capex.response),
-            budget_cap_ratio: d(parameter::BUDGET_CAP_RATIO, &s.capex.budget_cap_ratio),
-            power_per_unit: d(parameter::POWER_PER_UNIT, &s.opex.power_per_unit),
-            other_cost_ratio: d(parameter::OTHER_COST_RATIO, &s.opex.other_cost_ratio),
-            chip_rnd: d(parameter::CHIP_RND, &s.opex.chip_rnd),
-            tax_rate: d(parameter::TAX_RATE, &s.opex.tax_rate),
+            headroom: d(id::HEADROOM, &s.capex.headroom),
+            response: d(id::RESPONSE, &s.capex.response),
+            budget_cap_ratio: d(id::BUDGET_CAP_RATIO, &s.capex.budget_cap_ratio),
+            power_per_unit: d(id::POWER_PER_UNIT, &s.opex.power_per_unit),
+            other_cost_ratio: d(id::OTHER_COST_RATIO, &s.opex.other_cost_ratio),
+            chip_rnd: d(id::CHIP_RND, &s.opex.chip_rnd),
+            tax_rate: d(id::TAX_RATE, &s.opex.tax_rate),
             quarter_discount: (1.0 + discount_rate).powf(-dt),
         }
     }
@@ -301,54 +248,48 @@ impl CloudModel {
     /// was validated, so every constructor receives values inside its domain.
     fn build_steps(&self, streams: &PathStreams, drawn: &Drawn, dt: f64) -> Result<Steps> {
         let s = &self.scenario;
-        let d = |id, p| Self::draw(streams, id, p);
+        let d = |id, p| self.draw(streams, id, p);
         let adoption = Logistic::new(
-            d(parameter::GROWTH_RATE, &s.demand.growth_rate),
-            d(parameter::CEILING, &s.demand.ceiling),
-            d(parameter::DEMAND_VOLATILITY, &s.demand.volatility),
+            d(id::GROWTH_RATE, &s.demand.growth_rate),
+            d(id::CEILING, &s.demand.ceiling),
+            d(id::DEMAND_VOLATILITY, &s.demand.volatility),
             drawn.ai_revenue,
         )?;
         let traditional = Gbm::new(
-            d(parameter::TRADITIONAL_GROWTH, &s.traditional.growth),
-            d(parameter::TRADITIONAL_VOLATILITY, &s.traditional.volatility),
+            d(id::TRADITIONAL_GROWTH, &s.traditional.growth),
+            d(id::TRADITIONAL_VOLATILITY, &s.traditional.volatility),
             1.0,
         )?;
         let (deflation, price_vol) = (
-            d(parameter::DEFLATION, &s.price.deflation),
-            d(parameter::PRICE_VOLATILITY, &s.price.volatility),
+            d(id::DEFLATION, &s.price.deflation),
+            d(id::PRICE_VOLATILITY, &s.price.volatility),
         );
         let price = |i: u32| {
             Gbm::new(
-                d(
-                    parameter::REGIME_DRIFT + i,
-                    &s.price.regime_drift[i as usize],
-                ) - deflation,
+                d(id::REGIME_DRIFT + i, &s.price.regime_drift[i as usize]) - deflation,
                 price_vol,
                 1.0,
             )
         };
         let unit_cost = Gbm::new(
-            -d(parameter::COST_DECLINE, &s.capacity.cost_decline),
-            d(parameter::COST_VOLATILITY, &s.capacity.cost_volatility),
+            -d(id::COST_DECLINE, &s.capacity.cost_decline),
+            d(id::COST_VOLATILITY, &s.capacity.cost_volatility),
             1.0,
         )?;
         let (alpha, beta) = (
-            d(parameter::EXCITATION, &s.price_war.excitation),
-            d(parameter::DECAY, &s.price_war.decay),
+            d(id::EXCITATION, &s.price_war.excitation),
+            d(id::DECAY, &s.price_war.decay),
         );
         let war = |i: u32| {
             Hawkes::new(
-                d(
-                    parameter::WAR_BASELINE + i,
-                    &s.price_war.baseline[i as usize],
-                ),
+                d(id::WAR_BASELINE + i, &s.price_war.baseline[i as usize]),
                 alpha,
                 beta,
             )?
             .transition(dt)
         };
-        let cv = d(parameter::LUMPINESS, &s.capex.lumpiness);
-        let lumps = if cv > 0.0 {
+        let cv = d(id::LUMPINESS, &s.capex.lumpiness);
+        let lumps = if cv >= MIN_LUMPINESS {
             let shape = 1.0 / (cv * cv);
             Some(
                 Gamma::new(shape, 1.0 / shape)
@@ -388,6 +329,10 @@ impl Model for CloudModel {
 
     fn scalars(&self) -> Names<'_> {
         Names::new(&[series::NPV])
+    }
+
+    fn inputs(&self) -> &[Input] {
+        &self.inputs
     }
 
     /// # Errors

@@ -5,8 +5,9 @@
 //! RMB bn of quarterly revenue at the starting price (so the price index starts at
 //! 1). The equations these parameters enter are in `docs/model.md`.
 
-use super::{Definition, Quarter, series};
+use super::{Definition, Quarter, parameters, series};
 use crate::analysis::Rule;
+use crate::error::readable;
 use crate::error::{Error, Result};
 use crate::inputs::{Domain, Param};
 use crate::process::{CorrelatedNormals, JumpSize, MarkovRegime, Schedule};
@@ -232,19 +233,29 @@ pub struct Finance {
     pub discount_rate: Param,
 }
 
-/// Checks a parameter against its domain, naming it by its field path.
-fn param(path: &str, p: &Param, domain: Domain) -> Result<()> {
-    p.validate(path, domain)
-}
-
-/// Checks every parameter of an array, named `path[i]`.
-fn params(path: &str, ps: &[Param], domain: Domain) -> Result<()> {
-    ps.iter()
-        .enumerate()
-        .try_for_each(|(i, p)| param(&format!("{path}[{i}]"), p, domain))
-}
-
 impl Scenario {
+    /// The top-level fields of a scenario, in the order of the type.
+    pub const FIELDS: [&'static str; 18] = [
+        "name",
+        "description",
+        "start",
+        "horizon_years",
+        "initial",
+        "history",
+        "demand",
+        "traditional",
+        "price",
+        "price_war",
+        "market",
+        "chips",
+        "capacity",
+        "capex",
+        "opex",
+        "finance",
+        "shocks",
+        "rules",
+    ];
+
     /// Number of simulated quarters.
     pub fn quarters(&self) -> usize {
         self.horizon_years as usize * 4
@@ -256,56 +267,105 @@ impl Scenario {
     }
 
     /// Checks every field; the error names the field path, the value and the rule.
+    ///
+    /// # Errors
+    /// The first of [`problems`](Scenario::problems).
     pub fn validate(&self) -> Result<()> {
+        self.problems().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every problem of the scenario, in the order of its fields: each numeric
+    /// parameter outside its documented range (`docs/model.md`, 3.1; the whole
+    /// support of a distribution must lie inside it), the history, the regimes,
+    /// the price war's stationarity and rate bound, the lead times, the capex
+    /// plan, the shock correlation, the calendar and the scenario's own rules.
+    /// Empty for a valid scenario.
+    pub fn problems(&self) -> Vec<Error> {
+        let mut problems = Vec::new();
+        let mut check = |result: Result<()>| {
+            if let Err(e) = result {
+                problems.push(e);
+            }
+        };
         if self.name.trim().is_empty() {
-            return Err(Error::invalid("name", "\"\"", "must not be empty"));
+            check(Err(Error::invalid("name", "\"\"", "must not be empty")));
         }
-        if !(1..=100).contains(&self.horizon_years) {
-            return Err(Error::invalid(
+        if !(1..=MAX_HORIZON_YEARS).contains(&self.horizon_years) {
+            check(Err(Error::invalid(
                 "horizon_years",
                 self.horizon_years,
-                "must be between 1 and 100",
-            ));
+                format!("must be between 1 and {MAX_HORIZON_YEARS}"),
+            )));
+        } else {
+            let calendar = crate::calendar::Calendar::Quarterly { start: self.start };
+            check(calendar.check(self.quarters()).map_err(|_| {
+                Error::invalid(
+                    "horizon_years",
+                    self.horizon_years,
+                    format!(
+                        "from start = {} the horizon would run past 2200 Q4, the last quarter \
+                         outpace can label: shorten the horizon or start earlier",
+                        self.start
+                    ),
+                )
+            }));
         }
-        self.initial.validate().map_err(|e| e.within("initial"))?;
-        self.history.validate().map_err(|e| e.within("history"))?;
-        self.demand.validate().map_err(|e| e.within("demand"))?;
-        self.traditional
-            .validate()
-            .map_err(|e| e.within("traditional"))?;
-        self.price.validate().map_err(|e| e.within("price"))?;
-        self.price_war
-            .validate()
-            .map_err(|e| e.within("price_war"))?;
-        check_regime_count("market.generator", &self.market)?;
-        self.chips.validate().map_err(|e| e.within("chips"))?;
-        self.capacity.validate().map_err(|e| e.within("capacity"))?;
-        self.capex.validate().map_err(|e| e.within("capex"))?;
-        self.opex.validate().map_err(|e| e.within("opex"))?;
-        param(
-            "finance.discount_rate",
-            &self.finance.discount_rate,
-            Domain::closed(0.0, 1.0),
-        )?;
+        let mut parameter_problems = parameters::problems(self);
+        check(self.history.validate().map_err(|e| e.within("history")));
+        check(self.check_history_matches_start());
+        check(check_regime_count("market.generator", &self.market));
+        check(self.price_war.validate().map_err(|e| e.within("price_war")));
+        check(self.chips.validate().map_err(|e| e.within("chips")));
+        check(self.capex.validate().map_err(|e| e.within("capex")));
         if self.shocks.dim() != DRIVERS {
-            return Err(Error::invalid(
+            check(Err(Error::invalid(
                 "shocks.correlation",
                 format!("a {0} x {0} matrix", self.shocks.dim()),
                 format!("must be {DRIVERS} x {DRIVERS} (demand, traditional, price, unit cost)"),
-            ));
+            )));
         }
-        self.validate_rules()
+        for problem in self.rule_problems() {
+            check(Err(problem));
+        }
+        parameter_problems.append(&mut problems);
+        parameter_problems
+    }
+
+    /// The start quarter must continue the history: its revenue within a factor
+    /// [`HISTORY_JUMP`] of the last history quarter's, so that a scenario that
+    /// changes the size of the company also gives its own history.
+    fn check_history_matches_start(&self) -> Result<()> {
+        let start = self.initial.ai_revenue.mean() + self.initial.traditional_revenue.mean();
+        let Some(&last) = self.history.revenue.last() else {
+            return Ok(());
+        };
+        let ratio = start / last;
+        if last > 0.0 && (1.0 / HISTORY_JUMP..=HISTORY_JUMP).contains(&ratio) {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            "history.revenue",
+            format!("{} in the last quarter before the start", readable(last)),
+            format!(
+                "must be within a factor {HISTORY_JUMP} of the start quarter's revenue \
+                 (initial.ai_revenue + initial.traditional_revenue = {}, means): give \
+                 the history of the company you model (history.revenue, history.spending, \
+                 history.capex), not the one inherited",
+                readable(start)
+            ),
+        ))
     }
 
     /// The scenario's own rules: distinct keys, none a standard key, conditions
     /// over the model's series.
-    fn validate_rules(&self) -> Result<()> {
+    fn rule_problems(&self) -> Vec<Error> {
+        let mut problems = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |field: &str| format!("rules[{i}].{field}");
             let key = rule.key();
             let standard = Definition::from_key(key).is_ok();
             if standard || self.rules[..i].iter().any(|r| r.key() == key) {
-                return Err(Error::invalid(
+                problems.push(Error::invalid(
                     at("key"),
                     format!("\"{key}\""),
                     if standard {
@@ -321,7 +381,7 @@ impl Scenario {
                 .into_iter()
                 .find(|name| !series::ALL.contains(name))
             {
-                return Err(Error::invalid(
+                problems.push(Error::invalid(
                     at("when"),
                     format!("\"{}\"", rule.condition()),
                     format!(
@@ -331,9 +391,24 @@ impl Scenario {
                 ));
             }
         }
-        Ok(())
+        problems
     }
 }
+
+/// Longest horizon of a scenario, in years.
+pub const MAX_HORIZON_YEARS: u32 = 100;
+
+/// How far the start quarter's revenue may be from the last history quarter's:
+/// a factor of 1.5 either way.
+pub const HISTORY_JUMP: f64 = 1.5;
+
+/// Largest stationary rate of price-war events, per year, on any path: work per
+/// quarter is proportional to the events, so an absurd rate is refused rather than
+/// left to run for hours.
+pub const MAX_WAR_EVENTS_PER_YEAR: f64 = 1_000.0;
+
+/// Largest value of any flow or stock given in RMB bn (history, capex plan).
+pub const MAX_AMOUNT: f64 = 1e5;
 
 fn check_regime_count(path: &str, regime: &MarkovRegime) -> Result<()> {
     if regime.n_regimes() == REGIMES {
@@ -344,24 +419,6 @@ fn check_regime_count(path: &str, regime: &MarkovRegime) -> Result<()> {
             format!("a {0} x {0} matrix", regime.n_regimes()),
             format!("must be {REGIMES} x {REGIMES}"),
         ))
-    }
-}
-
-impl Initial {
-    fn validate(&self) -> Result<()> {
-        param("ai_revenue", &self.ai_revenue, Domain::positive())?;
-        param(
-            "traditional_revenue",
-            &self.traditional_revenue,
-            Domain::non_negative(),
-        )?;
-        param(
-            "utilisation",
-            &self.utilisation,
-            Domain::open_closed(0.0, 1.0),
-        )?;
-        param("book_value", &self.book_value, Domain::non_negative())?;
-        param("capex", &self.capex, Domain::non_negative())
     }
 }
 
@@ -379,65 +436,52 @@ impl History {
                     format!("must give exactly {HISTORY_QUARTERS} quarters, oldest first"),
                 ));
             }
+            let domain = if name == "capex" {
+                Domain::closed(0.0, MAX_AMOUNT)
+            } else {
+                Domain::open_closed(0.0, MAX_AMOUNT)
+            };
             for (i, &v) in values.iter().enumerate() {
-                let domain = if name == "capex" {
-                    Domain::non_negative()
-                } else {
-                    Domain::positive()
-                };
-                param(&format!("{name}[{i}]"), &Param::Fixed(v), domain)?;
+                Param::Fixed(v).validate(&format!("{name}[{i}]"), domain)?;
             }
         }
         Ok(())
     }
 }
 
-impl Demand {
-    fn validate(&self) -> Result<()> {
-        param("growth_rate", &self.growth_rate, Domain::non_negative())?;
-        param("ceiling", &self.ceiling, Domain::positive())?;
-        param("volatility", &self.volatility, Domain::non_negative())?;
-        param(
-            "price_elasticity",
-            &self.price_elasticity,
-            Domain::closed(0.0, 5.0),
-        )
-    }
-}
-
-impl Traditional {
-    fn validate(&self) -> Result<()> {
-        param("growth", &self.growth, Domain::closed(-1.0, 2.0))?;
-        param("volatility", &self.volatility, Domain::non_negative())
-    }
-}
-
-impl Price {
-    fn validate(&self) -> Result<()> {
-        param("deflation", &self.deflation, Domain::closed(-1.0, 2.0))?;
-        param("volatility", &self.volatility, Domain::non_negative())?;
-        param("floor", &self.floor, Domain::open_closed(0.0, 1.0))?;
-        params(
-            "regime_drift",
-            &self.regime_drift,
-            Domain::closed(-2.0, 2.0),
-        )
-    }
-}
-
 impl PriceWar {
+    /// Stationarity on every path (`excitation / decay < 1` at the largest
+    /// excitation and smallest decay the laws can draw), a bounded event rate, and a
+    /// non-negative cut law. The parameters' own ranges are checked with the others.
     fn validate(&self) -> Result<()> {
-        params("baseline", &self.baseline, Domain::non_negative())?;
-        param("excitation", &self.excitation, Domain::non_negative())?;
-        param("decay", &self.decay, Domain::positive())?;
         let (alpha, beta) = (self.excitation.upper_bound(), self.decay.lower_bound());
         if alpha >= beta {
             return Err(Error::invalid(
                 "excitation",
                 alpha,
                 format!(
-                    "must stay below `decay` (at least {beta}) on every path: the branching ratio \
-                     excitation / decay must be < 1"
+                    "must stay below `decay` (at least {}) on every path: the branching ratio \
+                     excitation / decay must be < 1",
+                    readable(beta)
+                ),
+            ));
+        }
+        let baseline = self
+            .baseline
+            .iter()
+            .map(Param::upper_bound)
+            .fold(0.0, f64::max);
+        let stationary = baseline / (1.0 - alpha / beta);
+        if stationary.is_nan() || stationary > MAX_WAR_EVENTS_PER_YEAR {
+            return Err(Error::invalid(
+                "baseline",
+                baseline,
+                format!(
+                    "with excitation {} and decay {}, up to {stationary:.4e} price-war \
+                     events a year: must be at most {MAX_WAR_EVENTS_PER_YEAR} in the stationary \
+                     state (baseline / (1 - excitation / decay), at the laws' extremes)",
+                    readable(alpha),
+                    readable(beta)
                 ),
             ));
         }
@@ -468,7 +512,6 @@ fn check_cut_size(cut: &JumpSize) -> Result<()> {
 impl Chips {
     fn validate(&self) -> Result<()> {
         check_regime_count("regime.generator", &self.regime)?;
-        params("cost_multiplier", &self.cost_multiplier, Domain::positive())?;
         for (i, &lead) in self.lead_quarters.iter().enumerate() {
             if !(1..=MAX_LEAD_QUARTERS).contains(&lead) {
                 return Err(Error::invalid(
@@ -482,51 +525,10 @@ impl Chips {
     }
 }
 
-impl Capacity {
-    fn validate(&self) -> Result<()> {
-        param("unit_cost", &self.unit_cost, Domain::positive())?;
-        param(
-            "cost_decline",
-            &self.cost_decline,
-            Domain::closed(-1.0, 2.0),
-        )?;
-        param(
-            "cost_volatility",
-            &self.cost_volatility,
-            Domain::non_negative(),
-        )?;
-        param(
-            "useful_life_years",
-            &self.useful_life_years,
-            Domain::closed(0.5, 50.0),
-        )
-    }
-}
-
 impl Capex {
     fn validate(&self) -> Result<()> {
-        self.plan
-            .check_values("plan", crate::error::check::non_negative)?;
-        param("headroom", &self.headroom, Domain::closed(0.0, 5.0))?;
-        param("response", &self.response, Domain::unit())?;
-        param(
-            "budget_cap_ratio",
-            &self.budget_cap_ratio,
-            Domain::non_negative(),
-        )?;
-        param("lumpiness", &self.lumpiness, Domain::closed(0.0, 10.0))
-    }
-}
-
-impl Opex {
-    fn validate(&self) -> Result<()> {
-        param(
-            "power_per_unit",
-            &self.power_per_unit,
-            Domain::non_negative(),
-        )?;
-        param("other_cost_ratio", &self.other_cost_ratio, Domain::unit())?;
-        param("chip_rnd", &self.chip_rnd, Domain::non_negative())?;
-        param("tax_rate", &self.tax_rate, Domain::unit())
+        self.plan.check_values("plan", |name, value| {
+            crate::error::check::within(name, value, 0.0, MAX_AMOUNT)
+        })
     }
 }

@@ -81,7 +81,7 @@ impl StudyModel for CloudModel {
         COMPARED.iter().map(|k| (*k).to_owned()).collect()
     }
 
-    fn inputs(&self) -> serde_json::Value {
+    fn scenario(&self) -> serde_json::Value {
         serde_json::to_value(self.scenario()).unwrap_or(serde_json::Value::Null)
     }
 }

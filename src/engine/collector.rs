@@ -17,7 +17,8 @@ use super::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
 use super::first_passage::{PassageKind, ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
-use super::{Grid, Hold, PassageTracker, PathStreams};
+use super::sampling::Sampler;
+use super::{Grid, Hold, PassageTracker, PathStreams, RunControl};
 use crate::math;
 use crate::stats::{Moments, QuantileSketch};
 use std::mem::take;
@@ -50,6 +51,28 @@ pub(crate) struct RunContext<'a, M: Model> {
     /// moments.
     pub shift: Vec<f64>,
     pub scalar_shift: Vec<f64>,
+    /// Checked before each path, so that a cancelled run stops within a path.
+    pub control: Option<&'a RunControl>,
+    /// Number of the model's uncertain inputs.
+    pub inputs: usize,
+    /// Where each path's inputs come from.
+    pub sampler: Sampler,
+}
+
+/// One path's input vector and the scratch its sampler needs, reused from path to
+/// path by a worker.
+pub(crate) struct PathInputs {
+    values: Vec<f64>,
+    scratch: Vec<f64>,
+}
+
+impl PathInputs {
+    pub fn new<M: Model>(ctx: &RunContext<'_, M>) -> Self {
+        PathInputs {
+            values: vec![0.0; ctx.inputs],
+            scratch: vec![0.0; ctx.sampler.scratch_len()],
+        }
+    }
 }
 
 impl<M: Model> RunContext<'_, M> {
@@ -76,11 +99,20 @@ impl<M: Model> RunContext<'_, M> {
     /// and scalar outcomes into `scalars`. Both start as NaN, so a model that fails
     /// to write a value is caught as a non-finite observation.
     #[inline]
-    pub fn simulate(&self, path: usize, obs: &mut [f64], scalars: &mut [f64]) {
+    pub fn simulate(
+        &self,
+        path: usize,
+        obs: &mut [f64],
+        scalars: &mut [f64],
+        inputs: &mut PathInputs,
+    ) {
         let s = self.series;
         obs.fill(f64::NAN);
         scalars.fill(f64::NAN);
-        let streams = PathStreams::new(self.seed, path as u64);
+        let key = self
+            .sampler
+            .fill(path as u64, &mut inputs.values, &mut inputs.scratch);
+        let streams = PathStreams::with_inputs(self.seed, key, &inputs.values);
         let (first, rest) = obs.split_at_mut(s);
         let mut state = Some(self.model.init(self.plan, &streams, first));
         run_steps(self.model, self.plan, &mut state, rest, s);
@@ -104,7 +136,7 @@ impl<M: Model> RunContext<'_, M> {
     pub fn first_non_finite(&self, path: usize) -> Option<((usize, usize), f64)> {
         let mut obs = vec![0.0; self.grid.points() * self.series];
         let mut scalars = vec![0.0; self.scalars];
-        self.simulate(path, &mut obs, &mut scalars);
+        self.simulate(path, &mut obs, &mut scalars, &mut PathInputs::new(self));
         self.locate_non_finite(&obs, &scalars)
     }
 
@@ -159,6 +191,8 @@ pub(crate) struct BlockOutput<'a> {
     pub paths: Vec<&'a mut [f64]>,
     /// One slice per scalar outcome, one value per path (when they are kept).
     pub scalars: Vec<&'a mut [f64]>,
+    /// One slice per input, one value per path (when inputs are recorded).
+    pub inputs: Vec<&'a mut [f64]>,
 }
 
 /// Accumulators of one worker.
@@ -181,6 +215,8 @@ pub(crate) struct Collector {
     pub scalar_moments: Vec<Moments>,
     pub scalar_sketches: Vec<QuantileSketch>,
     scalars: Vec<f64>,
+    /// The current path's inputs.
+    path_inputs: PathInputs,
     /// Where conditions of passage rules are evaluated, sized for the largest.
     scratch: Vec<f64>,
     /// Smallest path index that produced a non-finite value.
@@ -209,6 +245,7 @@ impl Collector {
             scalar_moments: ctx.scalar_shift.iter().map(|&c| Moments::new(c)).collect(),
             scalar_sketches: vec![QuantileSketch::new(); ctx.scalars],
             scalars: vec![0.0; ctx.scalars],
+            path_inputs: PathInputs::new(ctx),
             scratch: vec![
                 0.0;
                 ctx.passages
@@ -237,6 +274,12 @@ impl Collector {
         let (mut rows, mut obs) = (take(&mut self.sketch_rows), take(&mut self.obs));
         let mut finite = true;
         for (local, path) in range.clone().enumerate() {
+            if ctx.control.is_some_and(RunControl::is_cancelled) {
+                // The block is abandoned: the run returns `Error::Cancelled`.
+                self.cancelled = true;
+                (self.sketch_rows, self.obs) = (rows, obs);
+                return;
+            }
             let row = &mut rows[local * self.row..];
             finite &= if ctx.all_sketched() {
                 self.simulate_and_fold(ctx, path, local, &mut row[..cells], &mut out)
@@ -279,7 +322,7 @@ impl Collector {
         obs: &mut [f64],
         out: &mut BlockOutput<'_>,
     ) -> bool {
-        ctx.simulate(path, obs, &mut self.scalars);
+        ctx.simulate(path, obs, &mut self.scalars, &mut self.path_inputs);
         self.fold_path(ctx, local, obs, out)
     }
 
@@ -334,6 +377,9 @@ impl Collector {
             sketch.add(x);
         }
         for (kept, &x) in out.scalars.iter_mut().zip(&self.scalars) {
+            kept[local] = x;
+        }
+        for (kept, &x) in out.inputs.iter_mut().zip(&self.path_inputs.values) {
             kept[local] = x;
         }
         finite

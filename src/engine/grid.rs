@@ -1,6 +1,6 @@
 //! The time grid a simulation runs on.
 
-use crate::error::{Result, check};
+use crate::error::{Error, Result, check};
 use serde::{Deserialize, Serialize};
 
 /// `steps` equal steps of length `dt`: points `t_k = k dt` for `k = 0..=steps`.
@@ -14,18 +14,38 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), outpace::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GridData")]
 pub struct Grid {
     steps: usize,
     dt: f64,
 }
 
 impl Grid {
-    /// A grid of `steps > 0` steps of length `dt` (finite, `> 0`).
+    /// The most steps a grid may have, `2^32 - 2`: every point index then fits a
+    /// `u32` below the engine's marker of a censored passage, and
+    /// [`points`](Self::points) cannot overflow.
+    pub const MAX_STEPS: usize = u32::MAX as usize - 1;
+
+    /// A grid of `steps` steps (`1..=`[`MAX_STEPS`](Self::MAX_STEPS)) of length `dt`
+    /// (finite, `> 0`), with a finite horizon `steps dt`.
+    ///
+    /// ```
+    /// use outpace::engine::Grid;
+    /// assert!(Grid::new(usize::MAX, 1.0).is_err());
+    /// assert!(Grid::new(10, 1e308).is_err()); // the horizon overflows
+    /// ```
     pub fn new(steps: usize, dt: f64) -> Result<Self> {
-        Ok(Grid {
-            steps: check::positive_count("steps", steps)?,
-            dt: check::positive("dt", dt)?,
-        })
+        let steps = check::count_in("steps", steps, Self::MAX_STEPS as u64)?;
+        let dt = check::positive("dt", dt)?;
+        let horizon = steps as f64 * dt;
+        if !horizon.is_finite() {
+            return Err(Error::invalid(
+                "dt",
+                dt,
+                format!("too large: the horizon {steps} x dt overflows"),
+            ));
+        }
+        Ok(Grid { steps, dt })
     }
 
     /// Number of steps.
@@ -51,5 +71,53 @@ impl Grid {
     /// Time of the last point, `steps dt`.
     pub fn horizon(&self) -> f64 {
         self.time(self.steps)
+    }
+}
+
+/// The serialised form of [`Grid`], validated through [`Grid::new`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GridData {
+    steps: usize,
+    dt: f64,
+}
+
+impl TryFrom<GridData> for Grid {
+    type Error = Error;
+
+    fn try_from(data: GridData) -> Result<Self> {
+        Grid::new(data.steps, data.dt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_never_wrap() {
+        // `points()` used to be `steps + 1`, 0 for `usize::MAX` steps.
+        for steps in [usize::MAX, Grid::MAX_STEPS + 1] {
+            let err = Grid::new(steps, 0.25).unwrap_err().to_string();
+            assert!(
+                err.contains("`steps`") && err.contains("4294967294"),
+                "{err}"
+            );
+        }
+        let widest = Grid::new(Grid::MAX_STEPS, 1e-9).unwrap();
+        assert_eq!(widest.points(), u32::MAX as usize);
+        assert!(Grid::new(0, 1.0).is_err());
+        for dt in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e308] {
+            assert!(Grid::new(10, dt).unwrap_err().to_string().contains("`dt`"));
+        }
+        assert_eq!(Grid::new(1, 1e308).unwrap().horizon(), 1e308);
+    }
+
+    #[test]
+    fn deserialisation_validates() {
+        let grid: Grid = serde_json::from_str(r#"{"steps":4,"dt":0.5}"#).unwrap();
+        assert_eq!(grid, Grid::new(4, 0.5).unwrap());
+        assert!(serde_json::from_str::<Grid>(r#"{"steps":0,"dt":0.5}"#).is_err());
+        assert!(serde_json::from_str::<Grid>(r#"{"steps":4,"dt":-1}"#).is_err());
     }
 }

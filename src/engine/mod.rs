@@ -12,6 +12,7 @@ mod joint_model;
 mod model;
 mod outcome;
 mod process_model;
+mod sampling;
 mod simulation;
 mod streams;
 
@@ -24,9 +25,12 @@ pub use joint_model::{
 };
 pub use model::{Model, Names};
 pub use outcome::{
-    Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, ScalarSummary, SeriesSummary,
-    StepStats,
+    InputValues, Outcome, PassageTimes, RecordedPaths, STANDARD_QUANTILES, ScalarSummary,
+    SeriesSummary, StepStats,
 };
 pub use process_model::{ProcessModel, ProcessPath};
-pub use simulation::{DEFAULT_MEMORY_CAP, RunControl, Selection, Simulation};
+pub use sampling::{InputDesign, InputSettings, NOISE_GROUP, RankCorrelation};
+pub use simulation::{
+    DEFAULT_MEMORY_CAP, MAX_PATHS, MAX_THREADS, RunControl, Selection, Simulation,
+};
 pub use streams::{Component, PathRng, PathStreams};

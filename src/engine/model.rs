@@ -2,6 +2,7 @@
 
 use super::{Grid, PathStreams};
 use crate::error::Result;
+use crate::inputs::Input;
 
 /// A stochastic model the engine can simulate path by path.
 ///
@@ -125,6 +126,15 @@ pub trait Model: Sync {
         Names::EMPTY
     }
 
+    /// The model's uncertain inputs, in the order [`PathStreams::input`] hands
+    /// them to [`init`](Model::init). The engine draws each path's vector from
+    /// the run's design (by default each input's law sampled from its own stream,
+    /// see [`InputDesign`](super::InputDesign)); a model reads input `i` with
+    /// `streams.input(i)`. None by default.
+    fn inputs(&self) -> &[Input] {
+        &[]
+    }
+
     /// Writes the per-path scalar outcomes after the last step (one value per name
     /// in [`scalars`](Model::scalars)).
     fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {
@@ -163,6 +173,10 @@ impl<M: Model + ?Sized> Model for &M {
 
     fn scalars(&self) -> Names<'_> {
         (**self).scalars()
+    }
+
+    fn inputs(&self) -> &[Input] {
+        (**self).inputs()
     }
 
     fn finish(&self, plan: &Self::Plan, state: &Self::State, scalars: &mut [f64]) {

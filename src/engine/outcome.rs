@@ -20,6 +20,7 @@ pub struct Outcome {
     pub(crate) passages: Vec<PassageTimes>,
     pub(crate) scalars: Vec<ScalarSummary>,
     pub(crate) recorded: Option<RecordedPaths>,
+    pub(crate) inputs: Option<InputValues>,
 }
 
 impl Outcome {
@@ -72,18 +73,39 @@ impl Outcome {
     pub fn recorded(&self) -> Option<&RecordedPaths> {
         self.recorded.as_ref()
     }
+
+    /// Every path's input vector, when the run recorded them
+    /// ([`Simulation::record_inputs`](super::Simulation::record_inputs)).
+    pub fn inputs(&self) -> Option<&InputValues> {
+        self.inputs.as_ref()
+    }
 }
 
 /// Summary statistics of one series at one point, over all paths.
+///
+/// A spread needs two values: from a run of one path, `std_dev` and `std_error`
+/// are NaN (not 0: the spread is unknown, not nil), as [`spread`](StepStats::spread)
+/// says with `None`. A run has at least one path, so `mean`, `min` and `max` are
+/// always values of the series.
+///
+/// ```
+/// use outpace::engine::StepStats;
+/// use outpace::stats::Moments;
+/// let mut one = Moments::new(0.0);
+/// one.add(3.0);
+/// let stats = StepStats::from(&one);
+/// assert_eq!((stats.mean, stats.spread()), (3.0, None));
+/// assert!(stats.std_dev.is_nan());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StepStats {
     /// Number of paths.
     pub count: u64,
-    /// Sample mean.
+    /// Sample mean (NaN for no values).
     pub mean: f64,
-    /// Sample standard deviation (divisor `n - 1`).
+    /// Sample standard deviation (divisor `n - 1`); NaN for fewer than two values.
     pub std_dev: f64,
-    /// Standard error of the mean.
+    /// Standard error of the mean; NaN for fewer than two values.
     pub std_error: f64,
     /// Smallest value.
     pub min: f64,
@@ -91,13 +113,20 @@ pub struct StepStats {
     pub max: f64,
 }
 
+impl StepStats {
+    /// `(std_dev, std_error)`, or `None` for fewer than two values.
+    pub fn spread(&self) -> Option<(f64, f64)> {
+        (self.count >= 2).then_some((self.std_dev, self.std_error))
+    }
+}
+
 impl From<&Moments> for StepStats {
     fn from(m: &Moments) -> Self {
         StepStats {
             count: m.count(),
-            mean: m.mean(),
-            std_dev: m.std_dev(),
-            std_error: m.std_error(),
+            mean: m.mean().unwrap_or(f64::NAN),
+            std_dev: m.std_dev().unwrap_or(f64::NAN),
+            std_error: m.std_error().unwrap_or(f64::NAN),
             min: m.min(),
             max: m.max(),
         }
@@ -236,11 +265,56 @@ pub(crate) const CENSORED: u32 = u32::MAX;
 ///
 /// Times are point indices `k` (time `k dt`); a censored path (no passage within the
 /// horizon) is `None`, never the horizon.
+///
+/// A run's passage times cover at least one path. Only [`head`](Self::head)`(0)`
+/// (or a deserialised empty list) holds none: then [`probability`](Self::probability)
+/// is NaN (0 of 0 paths is no share), [`cdf`](Self::cdf) an error, and
+/// [`quantile`](Self::quantile) and [`mean`](Self::mean) `None`. Deserialisation
+/// checks that every time is a point of the horizon or censored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PassageTimesData")]
 pub struct PassageTimes {
     name: String,
     steps: usize,
     times: Vec<u32>,
+}
+
+/// The serialised form of [`PassageTimes`], checked on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassageTimesData {
+    name: String,
+    steps: usize,
+    times: Vec<u32>,
+}
+
+impl TryFrom<PassageTimesData> for PassageTimes {
+    type Error = crate::Error;
+
+    fn try_from(data: PassageTimesData) -> Result<Self> {
+        if data.steps >= CENSORED as usize {
+            return Err(crate::Error::invalid(
+                "steps",
+                data.steps,
+                format!("must be < {CENSORED}"),
+            ));
+        }
+        if let Some(i) = data
+            .times
+            .iter()
+            .position(|&t| t != CENSORED && t as usize > data.steps)
+        {
+            return Err(crate::Error::invalid(
+                format!("times[{i}]"),
+                data.times[i],
+                format!(
+                    "must be a point in 0..={} or {CENSORED} (censored)",
+                    data.steps
+                ),
+            ));
+        }
+        Ok(PassageTimes::new(data.name, data.steps, data.times))
+    }
 }
 
 impl PassageTimes {
@@ -264,6 +338,9 @@ impl PassageTimes {
     }
 
     /// Passage time of path `path`, `None` if censored.
+    ///
+    /// # Panics
+    /// If `path >= self.paths()`.
     pub fn time(&self, path: usize) -> Option<usize> {
         decode(self.times[path])
     }
@@ -275,7 +352,8 @@ impl PassageTimes {
 
     /// The passage times of the first `paths` paths (all of them if fewer). Path `i`
     /// draws the same random numbers whatever the size of the run, so the head of a
-    /// large run pairs with a smaller run of the same seed.
+    /// large run pairs with a smaller run of the same seed. `head(0)` holds no path
+    /// (see the type's documentation for what its statistics are).
     pub fn head(&self, paths: usize) -> PassageTimes {
         let paths = paths.min(self.times.len());
         PassageTimes::new(self.name.clone(), self.steps, self.times[..paths].to_vec())
@@ -295,7 +373,8 @@ impl PassageTimes {
         self.times.iter().filter(|&&t| t != CENSORED).count() as u64
     }
 
-    /// Share of paths that passed within the horizon.
+    /// Share of paths that passed within the horizon; NaN when there are no paths
+    /// (only from [`head`](Self::head)`(0)`).
     pub fn probability(&self) -> f64 {
         self.passed() as f64 / self.paths() as f64
     }
@@ -398,10 +477,77 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_head_has_documented_statistics() {
+        let p = PassageTimes::new("x".into(), 3, vec![1, CENSORED, 2]);
+        let empty = p.head(0);
+        assert_eq!(empty.paths(), 0);
+        assert!(empty.probability().is_nan());
+        assert!(empty.cdf(0.95).is_err());
+        assert_eq!((empty.quantile(0.5), empty.mean()), (None, None));
+        assert_eq!(empty.histogram(), vec![0; 4]);
+        assert_eq!(p.head(1).probability(), 1.0);
+        assert_eq!(p.head(99), p);
+    }
+
+    #[test]
+    fn deserialisation_checks_every_time() {
+        let p = PassageTimes::new("x".into(), 3, vec![3, CENSORED, 0]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<PassageTimes>(&json).unwrap(), p);
+        // A time past the horizon used to be accepted, and `histogram` then
+        // indexed out of bounds.
+        let bad = r#"{"name":"x","steps":3,"times":[4]}"#;
+        let err = serde_json::from_str::<PassageTimes>(bad).unwrap_err();
+        assert!(err.to_string().contains("`times[0]`"), "{err}");
+        let bad = format!(r#"{{"name":"x","steps":{},"times":[]}}"#, u32::MAX);
+        assert!(serde_json::from_str::<PassageTimes>(&bad).is_err());
+    }
+
+    #[test]
     fn no_passage_has_no_quantile_or_mean() {
         let p = PassageTimes::new("x".into(), 3, vec![CENSORED; 4]);
         assert_eq!(p.quantile(0.5), None);
         assert_eq!(p.mean(), None);
         assert_eq!(p.probability(), 0.0);
+    }
+}
+
+/// The input vectors of every path of a run: a `paths x inputs` matrix with the
+/// inputs' names and groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputValues {
+    names: Vec<String>,
+    groups: Vec<String>,
+    values: Array2<f64>,
+}
+
+impl InputValues {
+    pub(crate) fn new(inputs: &[crate::inputs::Input], values: Array2<f64>) -> Self {
+        InputValues {
+            names: inputs.iter().map(|i| i.name().to_owned()).collect(),
+            groups: inputs.iter().map(|i| i.group().to_owned()).collect(),
+            values,
+        }
+    }
+
+    /// The inputs' names, in column order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The inputs' groups, in column order.
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    /// The values: row `i` is path `i`'s input vector.
+    pub fn values(&self) -> ArrayView2<'_, f64> {
+        self.values.view()
+    }
+
+    /// The column of the input `name`.
+    pub fn column(&self, name: &str) -> Option<ndarray::ArrayView1<'_, f64>> {
+        let j = self.names.iter().position(|n| n == name)?;
+        Some(self.values.column(j))
     }
 }

@@ -1,10 +1,12 @@
 //! The builder that runs a [`Model`] over many paths in parallel.
 
-use super::collector::{BLOCK_PATHS, BlockOutput, Collector, RunContext};
+use super::collector::{BLOCK_PATHS, BlockOutput, Collector, PathInputs, RunContext};
 use super::first_passage::index_of;
+use super::outcome::InputValues;
 use super::outcome::{
     CENSORED, Outcome, PassageTimes, RecordedPaths, ScalarSummary, SeriesSummary, StepStats,
 };
+use super::sampling::{InputDesign, InputSettings, RankCorrelation, Sampler};
 use super::{FirstPassage, Grid, Model};
 use crate::error::{Error, Result, check};
 use ndarray::Array2;
@@ -14,6 +16,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Default cap on the memory paths mode and per-path outputs may take: 1 GiB.
 pub const DEFAULT_MEMORY_CAP: u64 = 1 << 30;
+
+/// The most paths a run may have, `2^53`: every count is then exact as an `f64`
+/// (the means divide by it), and a run that large would take years.
+pub const MAX_PATHS: usize = 1 << 53;
+
+/// The most threads [`Simulation::threads`] accepts. Threads beyond the cores
+/// only add start-up time and per-thread accumulators, never precision.
+pub const MAX_THREADS: usize = 1024;
 
 /// Bytes the summary accumulators take per point and series in one worker, used to
 /// refuse horizons that cannot fit before allocating: two exact sums (70 limbs of 8
@@ -58,7 +68,7 @@ impl Selection {
 ///
 /// Another thread can read [`done`](RunControl::done) to draw a progress bar and call
 /// [`cancel`](RunControl::cancel) to stop the run early; the run then returns
-/// [`Error::Cancelled`] after the blocks in flight finish.
+/// [`Error::Cancelled`] once the paths in flight (one per thread) finish.
 #[derive(Debug, Default)]
 pub struct RunControl {
     done: AtomicU64,
@@ -100,8 +110,22 @@ impl RunControl {
 /// one `f64` per path for each scalar outcome of the model (unless
 /// [`keep_scalars`](Simulation::keep_scalars) is off): memory does not grow with the
 /// number of paths beyond those. **Paths mode**
-/// ([`record_paths`](Simulation::record_paths)) also keeps every path, refused with
-/// [`Error::MemoryCap`] before allocating if it would exceed the memory cap.
+/// ([`record_paths`](Simulation::record_paths)) also keeps every path.
+///
+/// **Memory** is checked before anything large is allocated: the accumulators of
+/// every worker thread, the per-path outputs (recorded paths, passage times, kept
+/// scalars) and their per-block bookkeeping must fit the
+/// [`memory_cap`](Simulation::memory_cap), or the run is refused with
+/// [`Error::InvalidParameter`] (a horizon too long for the accumulators) or
+/// [`Error::MemoryCap`] (too many paths for the per-path outputs). A run without
+/// per-path outputs allocates nothing that grows with the number of paths, up to
+/// [`MAX_PATHS`].
+///
+/// **Cancellation** ([`RunControl::cancel`]) is checked before each path: after
+/// it, each thread finishes the path it is simulating (at most `steps` steps of
+/// the model; the processes of [`process`](crate::process) bound the work of a
+/// step, see [`MAX_EXPECTED_EVENTS_PER_STEP`](crate::process::MAX_EXPECTED_EVENTS_PER_STEP))
+/// and nothing else starts.
 ///
 /// ```
 /// use outpace::engine::{Barrier, FirstPassage, ProcessModel, Simulation};
@@ -134,6 +158,8 @@ pub struct Simulation<M> {
     quantiles: Selection,
     record: Selection,
     keep_scalars: bool,
+    input_settings: InputSettings,
+    record_inputs: bool,
     memory_cap: u64,
     passages: Vec<(String, FirstPassage)>,
     control: Option<Arc<RunControl>>,
@@ -155,6 +181,8 @@ impl<M: Model> Simulation<M> {
             quantiles: Selection::All,
             record: Selection::None,
             keep_scalars: true,
+            input_settings: InputSettings::default(),
+            record_inputs: false,
             memory_cap: DEFAULT_MEMORY_CAP,
             passages: Vec::new(),
             control: None,
@@ -166,7 +194,7 @@ impl<M: Model> Simulation<M> {
         &self.model
     }
 
-    /// Number of paths (`> 0`).
+    /// Number of paths (`1..=`[`MAX_PATHS`]).
     #[must_use]
     pub fn paths(mut self, paths: usize) -> Self {
         self.paths = paths;
@@ -204,8 +232,8 @@ impl<M: Model> Simulation<M> {
         self
     }
 
-    /// Runs on a dedicated pool of `threads` threads (`> 0`) instead of rayon's
-    /// global pool. Affects speed only, never results.
+    /// Runs on a dedicated pool of `threads` threads (`1..=`[`MAX_THREADS`])
+    /// instead of rayon's global pool. Affects speed only, never results.
     #[must_use]
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
@@ -258,7 +286,8 @@ impl<M: Model> Simulation<M> {
         self
     }
 
-    /// Cap in bytes on recorded paths plus per-path outputs (default
+    /// Cap in bytes on what a run allocates: the accumulators of every worker
+    /// thread, recorded paths and per-path outputs (default
     /// [`DEFAULT_MEMORY_CAP`], 1 GiB).
     #[must_use]
     pub fn memory_cap(mut self, bytes: u64) -> Self {
@@ -271,6 +300,47 @@ impl<M: Model> Simulation<M> {
     #[must_use]
     pub fn first_passage(mut self, name: impl Into<String>, rule: FirstPassage) -> Self {
         self.passages.push((name.into(), rule));
+        self
+    }
+
+    /// Draws each path's uncertain inputs ([`Model::inputs`]) from `design`
+    /// (default [`InputDesign::Draws`]).
+    #[must_use]
+    pub fn design(mut self, design: InputDesign) -> Self {
+        self.input_settings.design = design;
+        self
+    }
+
+    /// Correlates the named inputs with a rank (Spearman) correlation matrix,
+    /// through a Gaussian copula (validated when the simulation runs: symmetric,
+    /// unit diagonal, positive semi-definite, every name an input of the model).
+    #[must_use]
+    pub fn rank_correlation(mut self, correlation: RankCorrelation) -> Self {
+        self.input_settings.correlation = Some(correlation);
+        self
+    }
+
+    /// Fixes the input `name` at `value` on every path (checked against the
+    /// input's domain when the simulation runs); the other inputs are drawn as
+    /// without it, path by path.
+    #[must_use]
+    pub fn fix_input(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.input_settings.fixed.push((name.into(), value));
+        self
+    }
+
+    /// Replaces every input setting at once.
+    #[must_use]
+    pub fn input_settings(mut self, settings: InputSettings) -> Self {
+        self.input_settings = settings;
+        self
+    }
+
+    /// Keeps every path's input vector (8 bytes per path and input, within the
+    /// memory cap), retrievable as [`Outcome::inputs`].
+    #[must_use]
+    pub fn record_inputs(mut self, on: bool) -> Self {
+        self.record_inputs = on;
         self
     }
 
@@ -311,10 +381,13 @@ impl<M: Model> Simulation<M> {
             keep_scalars: self.keep_scalars,
             shift: vec![0.0; grid.points() * series],
             scalar_shift: vec![0.0; scalars],
+            control: self.control.as_deref(),
+            inputs: self.model.inputs().len(),
+            sampler: settings.sampler,
         };
         // Path 0's values are the shifts of every moment (see `Moments`).
         let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
-        ctx.simulate(0, &mut shift, &mut scalar_shift);
+        ctx.simulate(0, &mut shift, &mut scalar_shift, &mut PathInputs::new(&ctx));
         if let Some((at, value)) = ctx.locate_non_finite(&shift, &scalar_shift) {
             return Err(self.non_finite(0, at, value));
         }
@@ -325,27 +398,20 @@ impl<M: Model> Simulation<M> {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| Error::Engine(format!("cannot start {n} threads: {e}")))?
+                .map_err(|e| Error::external(format!("cannot start {n} threads"), e))?
                 .install(|| self.execute(&ctx, &settings.names)),
         }
     }
 
     /// Checks every setting and resolves names; allocates nothing large.
     fn validate(&self, grid: &Grid) -> Result<Settings<'_>> {
-        check::positive_count("paths", self.paths)?;
+        check::count_in("paths", self.paths, MAX_PATHS as u64)?;
         check::positive_count("chunk_size", self.chunk_paths)?;
         if let Some(n) = self.threads {
-            check::positive_count("threads", n)?;
+            check::count_in("threads", n, MAX_THREADS as u64)?;
         }
         if self.memory_cap == 0 {
             return Err(Error::invalid("memory_cap", 0, "must be > 0 bytes"));
-        }
-        if grid.steps() >= CENSORED as usize {
-            return Err(Error::invalid(
-                "steps",
-                grid.steps(),
-                format!("must be < {CENSORED}"),
-            ));
         }
         let names = self.model.series().to_vec();
         if names.is_empty() {
@@ -369,8 +435,15 @@ impl<M: Model> Simulation<M> {
         let sketched = self.quantiles.resolve(&names)?;
         let summarised = self.statistics.resolve(&names)?;
         let recorded = self.record.resolve(&names)?;
+        let sampler = Sampler::new(
+            &self.input_settings,
+            self.model.inputs(),
+            self.seed,
+            self.paths as u64,
+        )?;
         let settings = Settings {
             names,
+            sampler,
             summarised: summarised
                 .iter()
                 .zip(&sketched)
@@ -401,16 +474,29 @@ impl<M: Model> Simulation<M> {
 
     fn check_memory(&self, grid: &Grid, settings: &Settings<'_>) -> Result<()> {
         let cells = grid.points() as u128 * settings.names.len() as u128;
-        let summary = cells * SUMMARY_BYTES_PER_CELL as u128;
-        if summary > self.memory_cap as u128 {
+        let per_worker = cells * SUMMARY_BYTES_PER_CELL as u128;
+        if per_worker > self.memory_cap as u128 {
             return Err(Error::invalid(
                 "steps",
                 grid.steps(),
                 format!(
-                    "the horizon needs about {summary} bytes of accumulators per thread \
+                    "the horizon needs about {per_worker} bytes of accumulators per thread \
                      ({} points x {} series), above the memory cap of {} bytes",
                     grid.points(),
                     settings.names.len(),
+                    self.memory_cap
+                ),
+            ));
+        }
+        let workers = self.workers().min(self.paths.div_ceil(BLOCK_PATHS));
+        let summary = per_worker * workers as u128;
+        if summary > self.memory_cap as u128 {
+            return Err(Error::invalid(
+                "threads",
+                workers,
+                format!(
+                    "the accumulators of {workers} threads need about {summary} bytes \
+                     ({per_worker} each), above the memory cap of {} bytes: use fewer threads",
                     self.memory_cap
                 ),
             ));
@@ -422,7 +508,12 @@ impl<M: Model> Simulation<M> {
         } else {
             0
         };
-        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept);
+        let inputs = if self.record_inputs {
+            self.model.inputs().len() as u128 * 8
+        } else {
+            0
+        };
+        let per_path = self.paths as u128 * (settings.passages.len() as u128 * 4 + kept + inputs);
         if matrices + per_path > self.memory_cap as u128 {
             return Err(Error::MemoryCap {
                 requested: matrices + per_path,
@@ -433,6 +524,11 @@ impl<M: Model> Simulation<M> {
             });
         }
         Ok(())
+    }
+
+    /// The number of worker threads the run will use.
+    fn workers(&self) -> usize {
+        self.threads.unwrap_or_else(rayon::current_num_threads)
     }
 
     /// The parallel part: blocks run into one collector per worker thread, merged
@@ -452,29 +548,46 @@ impl<M: Model> Simulation<M> {
                 .map(|_| vec![CENSORED; self.paths])
                 .collect(),
             scalars: (0..kept_scalars).map(|_| vec![0.0; self.paths]).collect(),
+            inputs: (0..if self.record_inputs { ctx.inputs } else { 0 })
+                .map(|_| vec![0.0; self.paths])
+                .collect(),
         };
-        let outputs = buffers.split(blocks, points);
         // One collector per worker thread, kept for every block the thread runs:
         // a collector per rayon piece (as `fold` makes) meant setting up and
         // merging ten or more sets of sketches per run at 2 threads.
         let workers: Vec<Mutex<Option<Collector>>> = (0..rayon::current_num_threads())
             .map(|_| Mutex::new(None))
             .collect();
-        outputs
-            .into_par_iter()
-            .enumerate()
-            .with_min_len(chunk_blocks)
-            .for_each(|(block, out)| {
-                let slot = &workers[rayon::current_thread_index().unwrap_or(0) % workers.len()];
-                let taken = lock_slot(slot).take();
-                let mut collector = taken.unwrap_or_else(|| Collector::new(ctx));
-                self.run_block(ctx, &mut collector, block, out);
-                let mut kept = lock_slot(slot);
-                match kept.as_mut() {
-                    Some(other) => other.merge(&collector),
-                    None => *kept = Some(collector),
+        let run = |block: usize, out: BlockOutput<'_>| -> std::result::Result<(), Stop> {
+            let slot = &workers[rayon::current_thread_index().unwrap_or(0) % workers.len()];
+            let taken = lock_slot(slot).take();
+            let mut collector = taken.unwrap_or_else(|| Collector::new(ctx));
+            let outcome = self.run_block(ctx, &mut collector, block, out);
+            let mut kept = lock_slot(slot);
+            match kept.as_mut() {
+                Some(other) => other.merge(&collector),
+                None => *kept = Some(collector),
+            }
+            outcome
+        };
+        // The blocks and the slices of the per-path outputs they write are split
+        // in halves as rayon's scheduler asks (never below a chunk), so nothing is
+        // allocated per block: memory does not grow with the number of blocks.
+        let all = Span {
+            blocks: 0..blocks,
+            out: buffers.output(),
+        };
+        let _ = rayon::iter::split(all, |span| span.halve(chunk_blocks, ctx)).try_for_each(
+            |span| -> std::result::Result<(), Stop> {
+                let Span { blocks, mut out } = span;
+                for block in blocks {
+                    let (first, rest) = split_output(out, ctx.block_range(block).len(), points);
+                    run(block, first)?;
+                    out = rest;
                 }
-            });
+                Ok(())
+            },
+        );
         let collector = workers
             .into_iter()
             .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
@@ -493,24 +606,29 @@ impl<M: Model> Simulation<M> {
         Ok(self.assemble(ctx, names, collector, buffers))
     }
 
-    /// Runs one block into `collector`, unless the run was cancelled.
+    /// Runs one block into `collector`, unless the run was cancelled: then
+    /// [`Stop`], which ends the parallel loop without visiting the other blocks.
     fn run_block(
         &self,
         ctx: &RunContext<'_, M>,
         collector: &mut Collector,
         block: usize,
         out: BlockOutput<'_>,
-    ) {
+    ) -> std::result::Result<(), Stop> {
         let control = self.control.as_deref();
         if control.is_some_and(RunControl::is_cancelled) {
             collector.cancelled = true;
-            return;
+            return Err(Stop);
         }
         collector.run_block(ctx, block, out);
+        if collector.cancelled {
+            return Err(Stop);
+        }
         if let Some(c) = control {
             c.done
                 .fetch_add(ctx.block_range(block).len() as u64, Ordering::Relaxed);
         }
+        Ok(())
     }
 
     /// The error for a non-finite value of `path` at `(point, index)`; a point past
@@ -525,7 +643,7 @@ impl<M: Model> Simulation<M> {
             series: series.unwrap_or_default().to_owned(),
             path,
             step,
-            value: value.to_string(),
+            value: crate::error::Value::Number(value),
         }
     }
 
@@ -584,6 +702,16 @@ impl<M: Model> Simulation<M> {
                 .collect();
             RecordedPaths::new(recorded_names, arrays)
         });
+        let inputs = (!buffers.inputs.is_empty()).then(|| {
+            let declared = self.model.inputs();
+            let mut values = Array2::zeros((self.paths, declared.len()));
+            for (j, column) in buffers.inputs.iter().enumerate() {
+                values
+                    .column_mut(j)
+                    .assign(&ndarray::ArrayView1::from(&column[..]));
+            }
+            InputValues::new(declared, values)
+        });
         Outcome {
             grid: ctx.grid,
             seed: self.seed,
@@ -592,13 +720,15 @@ impl<M: Model> Simulation<M> {
             passages,
             scalars,
             recorded,
+            inputs,
         }
     }
 }
 
-/// Settings resolved against the model's series names.
+/// Settings resolved against the model's series names and inputs.
 struct Settings<'a> {
     names: Vec<&'a str>,
+    sampler: Sampler,
     summarised: Vec<bool>,
     sketched: Vec<bool>,
     recorded: Vec<bool>,
@@ -615,42 +745,85 @@ fn check_unique(what: &str, names: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The per-path outputs of a run: recorded paths, passage times, kept scalars.
+/// Ends the parallel loop over blocks once the run is cancelled.
+struct Stop;
+
+/// A run of consecutive blocks and the slices of the per-path outputs they write.
+struct Span<'a> {
+    blocks: std::ops::Range<usize>,
+    out: BlockOutput<'a>,
+}
+
+impl<'a> Span<'a> {
+    /// The two halves of the span, or the span itself if it has at most `chunk`
+    /// blocks.
+    fn halve<M: Model>(self, chunk: usize, ctx: &RunContext<'_, M>) -> (Self, Option<Self>) {
+        if self.blocks.len() <= chunk.max(1) {
+            return (self, None);
+        }
+        let mid = self.blocks.start + self.blocks.len() / 2;
+        let paths = ctx.block_range(mid).start - ctx.block_range(self.blocks.start).start;
+        let (left, right) = split_output(self.out, paths, ctx.grid.points());
+        (
+            Span {
+                blocks: self.blocks.start..mid,
+                out: left,
+            },
+            Some(Span {
+                blocks: mid..self.blocks.end,
+                out: right,
+            }),
+        )
+    }
+}
+
+/// Splits the outputs of a run of paths after its first `paths` paths.
+fn split_output(
+    out: BlockOutput<'_>,
+    paths: usize,
+    points: usize,
+) -> (BlockOutput<'_>, BlockOutput<'_>) {
+    fn halves<T>(slices: Vec<&mut [T]>, at: usize) -> (Vec<&mut [T]>, Vec<&mut [T]>) {
+        slices.into_iter().map(|s| s.split_at_mut(at)).unzip()
+    }
+    let (paths_a, paths_b) = halves(out.paths, paths * points);
+    let (times_a, times_b) = halves(out.times, paths);
+    let (scalars_a, scalars_b) = halves(out.scalars, paths);
+    let (inputs_a, inputs_b) = halves(out.inputs, paths);
+    (
+        BlockOutput {
+            times: times_a,
+            paths: paths_a,
+            scalars: scalars_a,
+            inputs: inputs_a,
+        },
+        BlockOutput {
+            times: times_b,
+            paths: paths_b,
+            scalars: scalars_b,
+            inputs: inputs_b,
+        },
+    )
+}
+
+/// The per-path outputs of a run: recorded paths, passage times, kept scalars,
+/// recorded inputs (one column per input).
 struct Buffers {
     matrices: Vec<Vec<f64>>,
     times: Vec<Vec<u32>>,
     scalars: Vec<Vec<f64>>,
+    inputs: Vec<Vec<f64>>,
 }
 
 impl Buffers {
-    /// Splits every buffer into disjoint per-block slices.
-    fn split(&mut self, blocks: usize, points: usize) -> Vec<BlockOutput<'_>> {
-        let mut outputs: Vec<BlockOutput<'_>> = (0..blocks)
-            .map(|_| BlockOutput {
-                times: Vec::with_capacity(self.times.len()),
-                paths: Vec::with_capacity(self.matrices.len()),
-                scalars: Vec::with_capacity(self.scalars.len()),
-            })
-            .collect();
-        for matrix in &mut self.matrices {
-            for (out, chunk) in outputs
-                .iter_mut()
-                .zip(matrix.chunks_mut(BLOCK_PATHS * points))
-            {
-                out.paths.push(chunk);
-            }
+    /// Every buffer, whole, as the outputs of all the paths.
+    fn output(&mut self) -> BlockOutput<'_> {
+        BlockOutput {
+            times: self.times.iter_mut().map(|t| &mut t[..]).collect(),
+            paths: self.matrices.iter_mut().map(|m| &mut m[..]).collect(),
+            scalars: self.scalars.iter_mut().map(|s| &mut s[..]).collect(),
+            inputs: self.inputs.iter_mut().map(|s| &mut s[..]).collect(),
         }
-        for times in &mut self.times {
-            for (out, chunk) in outputs.iter_mut().zip(times.chunks_mut(BLOCK_PATHS)) {
-                out.times.push(chunk);
-            }
-        }
-        for scalars in &mut self.scalars {
-            for (out, chunk) in outputs.iter_mut().zip(scalars.chunks_mut(BLOCK_PATHS)) {
-                out.scalars.push(chunk);
-            }
-        }
-        outputs
     }
 }
 

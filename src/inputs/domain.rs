@@ -121,6 +121,7 @@ impl fmt::Display for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let open = if self.closed_below() { '[' } else { '(' };
         let close = if self.closed_above() { ']' } else { ')' };
-        write!(f, "{open}{}, {}{close}", self.lo, self.hi)
+        let bound = |x: f64| crate::error::readable(x).to_string();
+        write!(f, "{open}{}, {}{close}", bound(self.lo), bound(self.hi))
     }
 }

@@ -1,10 +1,13 @@
 //! Numeric model parameters, fixed or uncertain, and the domains they must lie in.
 
 use super::Domain;
-use crate::error::{Error, Result, check};
+use super::quantile::{self, UnitBeta};
+use crate::error::{Error, Result, check, readable};
+use crate::math;
+use crate::process::{Beta, standard_normal};
 use rand::Rng;
 use rand::distr::{Distribution, Uniform};
-use rand_distr::{Beta, LogNormal, Normal, Pert, Triangular};
+use rand_distr::Triangular;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -239,7 +242,154 @@ impl Param {
         }
     }
 
+    /// The `u`-quantile `F^-1(u) = inf { x : F(x) >= u }` of the law, for `u` in the
+    /// open interval `(0, 1)`; a fixed value returns itself.
+    ///
+    /// This maps a uniform coordinate of a sampling design (plain Monte Carlo, Latin
+    /// hypercube, scrambled Sobol) to a draw of the parameter. Formulas, with `Phi^-1` the standard normal quantile:
+    ///
+    /// | law | quantile |
+    /// |---|---|
+    /// | `Normal` | `mean + std_dev Phi^-1(u)` |
+    /// | `LogNormal` | `median exp(sigma Phi^-1(u))` |
+    /// | `Uniform` | `min + (max - min) u` |
+    /// | `Triangular` | `min + sqrt(u (max - min)(mode - min))` if `u <= (mode - min) / (max - min)`, else `max - sqrt((1 - u)(max - min)(max - mode))` |
+    /// | `Pert`, `Beta` | `min + (max - min) I^-1_u(alpha, beta)`, the inverse regularized incomplete beta function |
+    ///
+    /// `Phi^-1` is evaluated from the tail `u` lies in (`Phi^-1(u) = -sqrt(2) erfc^-1(2u)`,
+    /// and `sqrt(2) erfc^-1(2(1 - u))` above 1/2), and so is the beta inverse: a
+    /// safeguarded Halley iteration on statrs' `I_x(alpha, beta)` for `u <= 1/2`, on the
+    /// mirrored `I_w(beta, alpha) = 1 - u` (then `x = 1 - w`) above. Results are
+    /// non-decreasing in `u` (up to the root finder's relative tolerance of about
+    /// `4e-16`, and the accuracy of `I_x`, about `1e-14` relative for shapes below a
+    /// hundred), never NaN for `u` in `(0, 1)` on a validated parameter, and clamped
+    /// into the support like [`sample`](Param::sample)'s draws. At `u <= 0` and
+    /// `u >= 1` the result is [`lower_bound`](Param::lower_bound) and
+    /// [`upper_bound`](Param::upper_bound) (infinite for a normal law); a NaN `u`
+    /// gives NaN. No allocation.
+    ///
+    /// These are not the values [`sample`](Param::sample) draws from a random
+    /// generator (outpace's own samplers, see [`crate::process`]), but they follow the same law.
+    ///
+    /// ```
+    /// use outpace::inputs::Param;
+    /// let growth = Param::Triangular { min: 0.6, mode: 0.9, max: 1.2 };
+    /// assert_eq!(growth.quantile(0.5), 0.9);
+    /// let ceiling = Param::LogNormal { median: 150.0, sigma: 0.35 };
+    /// let p90 = ceiling.quantile(0.9);
+    /// assert!((p90 - 150.0 * (0.35 * 1.2815515655446004f64).exp()).abs() < 1e-9);
+    /// assert!((ceiling.cdf(p90) - 0.9).abs() < 1e-14);
+    /// assert_eq!(Param::fixed(3.0).quantile(0.1), 3.0);
+    /// ```
+    pub fn quantile(&self, u: f64) -> f64 {
+        if u.is_nan() {
+            return f64::NAN;
+        }
+        if u <= 0.0 {
+            return self.lower_bound();
+        }
+        if u >= 1.0 {
+            return self.upper_bound();
+        }
+        match *self {
+            Param::Fixed(x) => x,
+            Param::Normal { mean, std_dev } => {
+                if std_dev == 0.0 {
+                    mean
+                } else {
+                    mean + std_dev * quantile::standard_normal_quantile(u)
+                }
+            }
+            Param::LogNormal { median, sigma } => clamp(
+                median * (sigma * quantile::standard_normal_quantile(u)).exp(),
+                f64::MIN_POSITIVE,
+                f64::MAX,
+            ),
+            Param::Uniform { min, max } => clamp(min + (max - min) * u, min, max),
+            Param::Triangular { min, mode, max } => {
+                clamp(quantile::triangular_quantile(min, mode, max, u), min, max)
+            }
+            Param::Pert { min, mode, max } => {
+                let (alpha, beta) = pert_shapes(min, mode, max);
+                scaled_beta_quantile(alpha, beta, min, max, u)
+            }
+            Param::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => scaled_beta_quantile(alpha, beta, min, max, u),
+        }
+    }
+
+    /// The distribution function `F(x) = P(X <= x)`; for a fixed value the step
+    /// `1{x >= value}`. The inverse of [`quantile`](Param::quantile):
+    ///
+    /// | law | `F(x)` inside the support |
+    /// |---|---|
+    /// | `Normal` | `Phi((x - mean) / std_dev)` |
+    /// | `LogNormal` | `Phi(ln(x / median) / sigma)` |
+    /// | `Uniform` | `(x - min) / (max - min)` |
+    /// | `Triangular` | `(x - min)^2 / ((max - min)(mode - min))` up to the mode, `1 - (max - x)^2 / ((max - min)(max - mode))` above |
+    /// | `Pert`, `Beta` | `I_z(alpha, beta)` with `z = (x - min) / (max - min)` |
+    ///
+    /// with `Phi(z) = erfc(-z / sqrt(2)) / 2`; 0 below the support and 1 above it, a
+    /// zero-spread normal or log-normal law is a step at its mean (median). NaN for a
+    /// NaN `x`. Near 1 the result carries the absolute, not relative, accuracy of a
+    /// float: use `1 - cdf` with care in the upper tail.
+    ///
+    /// ```
+    /// use outpace::inputs::Param;
+    /// let p = Param::Uniform { min: 2.0, max: 6.0 };
+    /// assert_eq!(p.cdf(3.0), 0.25);
+    /// assert_eq!(p.cdf(1.0), 0.0);
+    /// assert_eq!(Param::fixed(1.0).cdf(1.0), 1.0);
+    /// ```
+    pub fn cdf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        match *self {
+            Param::Fixed(value) => step(x, value),
+            Param::Normal { mean, std_dev } => {
+                if std_dev == 0.0 {
+                    step(x, mean)
+                } else {
+                    quantile::standard_normal_cdf((x - mean) / std_dev)
+                }
+            }
+            Param::LogNormal { median, sigma } => {
+                if sigma == 0.0 {
+                    step(x, median)
+                } else if x <= 0.0 {
+                    0.0
+                } else {
+                    quantile::standard_normal_cdf((x / median).ln() / sigma)
+                }
+            }
+            Param::Uniform { min, max } => clamp((x - min) / (max - min), 0.0, 1.0),
+            Param::Triangular { min, mode, max } => quantile::triangular_cdf(min, mode, max, x),
+            Param::Pert { min, mode, max } => {
+                let (alpha, beta) = pert_shapes(min, mode, max);
+                UnitBeta::new(alpha, beta).cdf((x - min) / (max - min))
+            }
+            Param::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => UnitBeta::new(alpha, beta).cdf((x - min) / (max - min)),
+        }
+    }
+
     /// Draws one value. A fixed value is returned without consuming randomness.
+    ///
+    /// The draws have the same bits on every platform: normal laws from
+    /// [`StandardNormal`](crate::process::StandardNormal) (`mean + std_dev Z`),
+    /// log-normal ones as `exp(ln median + sigma Z)` with
+    /// [`math::exp`](crate::math::exp) and `libm::log`, beta and PERT laws from
+    /// [`Beta`](crate::process::Beta), uniform and triangular ones from `rand` and
+    /// `rand_distr` (arithmetic and square roots only).
     ///
     /// Draws of a validated parameter always lie in the law's support: bounded laws
     /// are clamped to `[min, max]` against rounding and log-normal draws to the
@@ -249,9 +399,9 @@ impl Param {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match *self {
             Param::Fixed(x) => x,
-            Param::Normal { mean, std_dev } => draw(Normal::new(mean, std_dev), rng),
+            Param::Normal { mean, std_dev } => mean + std_dev * standard_normal(rng),
             Param::LogNormal { median, sigma } => clamp(
-                draw(LogNormal::new(median.ln(), sigma), rng),
+                math::exp(libm::log(median) + sigma * standard_normal(rng)),
                 f64::MIN_POSITIVE,
                 f64::MAX,
             ),
@@ -260,7 +410,10 @@ impl Param {
                 clamp(draw(Triangular::new(min, max, mode), rng), min, max)
             }
             Param::Pert { min, mode, max } => {
-                clamp(draw(Pert::new(min, max).with_mode(mode), rng), min, max)
+                let range = max - min;
+                let (alpha, beta) = pert_shapes(min, mode, max);
+                let unit = draw(Beta::new(alpha, beta), rng);
+                clamp(unit * range + min, min, max)
             }
             Param::Beta {
                 alpha,
@@ -384,9 +537,11 @@ impl Param {
                     field,
                     value,
                     format!(
-                        "a {} law draws values in [{min}, {max}], which must lie in {domain}: \
+                        "a {} law draws values in [{}, {}], which must lie in {domain}: \
                          choose min and max inside {domain}",
-                        self.law()
+                        self.law(),
+                        readable(min),
+                        readable(max)
                     ),
                 )
                 .within(name)
@@ -427,7 +582,7 @@ fn check_range(min: f64, max: f64) -> Result<()> {
         Err(Error::invalid(
             "min",
             min,
-            format!("must be < `max` ({max})"),
+            format!("must be < `max` ({})", readable(max)),
         ))
     }
 }
@@ -445,6 +600,18 @@ fn pert_shapes(min: f64, mode: f64, max: f64) -> (f64, f64) {
 fn scaled_beta_variance(alpha: f64, beta: f64, range: f64) -> f64 {
     let s = alpha + beta;
     range * range * alpha * beta / (s * s * (s + 1.0))
+}
+
+/// The `u`-quantile of `min + (max - min) B` with `B ~ Beta(alpha, beta)`, clamped
+/// to `[min, max]`.
+fn scaled_beta_quantile(alpha: f64, beta: f64, min: f64, max: f64, u: f64) -> f64 {
+    let unit = UnitBeta::new(alpha, beta).quantile(u);
+    clamp(min + (max - min) * unit, min, max)
+}
+
+/// The distribution function of the point `at`: 0 below it, 1 from it on.
+fn step(x: f64, at: f64) -> f64 {
+    if x >= at { 1.0 } else { 0.0 }
 }
 
 /// One draw from a sampler, or NaN when its constructor rejected the parameters
@@ -473,19 +640,35 @@ impl From<f64> for Param {
 }
 
 impl fmt::Display for Param {
-    /// A fixed value as the number, a law as `name(field = value, ...)`.
+    /// A fixed value as the number, a law as `name(field = value, ...)`, numbers in
+    /// the readable form of [`readable`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = readable;
         match *self {
-            Param::Fixed(x) => write!(f, "{x}"),
+            Param::Fixed(x) => write!(f, "{}", r(x)),
             Param::Normal { mean, std_dev } => {
-                write!(f, "normal(mean = {mean}, std_dev = {std_dev})")
+                write!(f, "normal(mean = {}, std_dev = {})", r(mean), r(std_dev))
             }
             Param::LogNormal { median, sigma } => {
-                write!(f, "log_normal(median = {median}, sigma = {sigma})")
+                write!(
+                    f,
+                    "log_normal(median = {}, sigma = {})",
+                    r(median),
+                    r(sigma)
+                )
             }
-            Param::Uniform { min, max } => write!(f, "uniform(min = {min}, max = {max})"),
+            Param::Uniform { min, max } => {
+                write!(f, "uniform(min = {}, max = {})", r(min), r(max))
+            }
             Param::Triangular { min, mode, max } | Param::Pert { min, mode, max } => {
-                write!(f, "{}(min = {min}, mode = {mode}, max = {max})", self.law())
+                write!(
+                    f,
+                    "{}(min = {}, mode = {}, max = {})",
+                    self.law(),
+                    r(min),
+                    r(mode),
+                    r(max)
+                )
             }
             Param::Beta {
                 alpha,
@@ -494,7 +677,11 @@ impl fmt::Display for Param {
                 max,
             } => write!(
                 f,
-                "beta(alpha = {alpha}, beta = {beta}, min = {min}, max = {max})"
+                "beta(alpha = {}, beta = {}, min = {}, max = {})",
+                r(alpha),
+                r(beta),
+                r(min),
+                r(max)
             ),
         }
     }

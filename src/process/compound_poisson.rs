@@ -1,10 +1,13 @@
 //! Compound Poisson process and the jump-size laws it draws from.
 
-use super::{Process, Transition, check_dt, standard_normal};
+use super::{
+    Gamma, MAX_EXPECTED_EVENTS_PER_STEP, Poisson, Process, Transition, check_dt,
+    standard_exponential, standard_normal,
+};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::distr::Distribution;
 use rand::{Rng, RngExt};
-use rand_distr::{Exp1, Poisson};
 use serde::{Deserialize, Serialize};
 
 /// The law of one jump `J` of a [`CompoundPoisson`] process.
@@ -19,12 +22,14 @@ use serde::{Deserialize, Serialize};
 /// `{ kind = "normal", mean = 0.1, std_dev = 0.05 }` or
 /// `{ kind = "log_normal", mu = 0.0, sigma = 0.5 }`.
 ///
-/// **Sampling** allocates nothing and draws from `rand_distr` primitives:
-/// `mean + std_dev Z`, `exp(mu + sigma Z)` with `Z ~ StandardNormal`,
-/// `mean E` with `E ~ Exp1`, `low + (high - low) U` with `U ~ U[0, 1)`. The gamma law
-/// builds a [`rand_distr::Gamma`] per draw: a plain `Copy` value costing one square
-/// root and one or two divisions, small next to the Marsaglia-Tsang draw itself,
-/// which keeps this enum a plain parameter record.
+/// **Sampling** allocates nothing and has the same bits on every platform:
+/// `mean + std_dev Z`, `exp(mu + sigma Z)` ([`math::exp`](crate::math::exp)) with
+/// `Z ~` [`StandardNormal`](super::StandardNormal), `mean E` with
+/// `E ~` [`StandardExponential`](super::StandardExponential),
+/// `low + (high - low) U` with `U ~ U[0, 1)`. The gamma law builds a
+/// [`Gamma`](super::Gamma) per draw: a plain `Copy` value costing one square root
+/// and one or two divisions, small next to the Marsaglia-Tsang draw itself, which
+/// keeps this enum a plain parameter record.
 ///
 /// ```
 /// use outpace::process::JumpSize;
@@ -216,13 +221,13 @@ impl Distribution<f64> for JumpSize {
         match *self {
             JumpSize::Constant { value } => value,
             JumpSize::Normal { mean, std_dev } => mean + std_dev * standard_normal(rng),
-            JumpSize::LogNormal { mu, sigma } => (mu + sigma * standard_normal(rng)).exp(),
-            JumpSize::Exponential { mean } => mean * rng.sample::<f64, _>(Exp1),
+            JumpSize::LogNormal { mu, sigma } => math::exp(mu + sigma * standard_normal(rng)),
+            JumpSize::Exponential { mean } => mean * standard_exponential(rng),
             JumpSize::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
-            JumpSize::Gamma { shape, scale } => match rand_distr::Gamma::new(shape, scale) {
-                Ok(gamma) => gamma.sample(rng),
-                Err(_) => unreachable!("JumpSize::gamma validated shape and scale > 0"),
-            },
+            // `JumpSize::gamma` validated the shape and scale; NaN is unreachable.
+            JumpSize::Gamma { shape, scale } => {
+                Gamma::new(shape, scale).map_or(f64::NAN, |gamma| gamma.sample(rng))
+            }
         }
     }
 }
@@ -232,7 +237,9 @@ impl Distribution<f64> for JumpSize {
 /// independent of `N`. `X_0 = 0`.
 ///
 /// **Exact transition** over a step `dt`: draw `n ~ Poisson(lambda dt)`, then `n`
-/// jumps; add their sum to the total. The state ([`CompoundPoissonState`]) also keeps
+/// jumps; add their sum to the total. A step costs `lambda dt` jump draws on
+/// average, so [`transition`](Process::transition) refuses `lambda dt` above
+/// [`MAX_EXPECTED_EVENTS_PER_STEP`](super::MAX_EXPECTED_EVENTS_PER_STEP). The state ([`CompoundPoissonState`]) also keeps
 /// the number of events so far and the count and sum of the most recent step.
 ///
 /// **Closed forms** (checked in the tests): `E[N_t] = Var[N_t] = lambda t`,
@@ -333,7 +340,7 @@ pub struct CompoundPoissonState {
 }
 
 /// Largest expected number of events per step: keeps every Poisson draw far below
-/// `u32::MAX` (`rand_distr` guarantees this for means below `4.2e9`).
+/// `u32::MAX` (the sampler's draws stay below it for means below `4.2e9`).
 const MAX_EVENTS_PER_STEP: f64 = 4.0e9;
 
 /// Sampler of the number of events in one step, `Poisson(rate dt)`; shared with
@@ -341,7 +348,7 @@ const MAX_EVENTS_PER_STEP: f64 = 4.0e9;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct EventCount {
     /// `None` when `rate dt = 0`: no events, and no random number drawn.
-    poisson: Option<Poisson<f64>>,
+    poisson: Option<Poisson>,
     mean: f64,
 }
 
@@ -358,8 +365,15 @@ impl EventCount {
             ));
         }
         let poisson = if mean > 0.0 {
-            let poisson = Poisson::new(mean)
-                .map_err(|e| Error::invalid(format!("{rate_name} * dt"), mean, e.to_string()))?;
+            // Cannot fail: `0 < mean <= 4e9`. Named after the product if it did.
+            let poisson = Poisson::new(mean).map_err(|e| match e {
+                Error::InvalidParameter { value, rule, .. } => Error::InvalidParameter {
+                    name: format!("{rate_name} * dt"),
+                    value,
+                    rule,
+                },
+                other => other,
+            })?;
             Some(poisson)
         } else {
             None
@@ -409,10 +423,25 @@ where
         CompoundPoissonState::default()
     }
 
+    /// # Errors
+    /// If `dt` is not finite and `> 0`, or the step expects more than
+    /// [`MAX_EXPECTED_EVENTS_PER_STEP`] events (`rate dt`): each event is a jump
+    /// drawn in the step.
     fn transition(&self, dt: f64) -> Result<CompoundPoissonStep<D>> {
         let dt = check_dt(dt)?;
+        let events = EventCount::new("rate", self.rate, dt)?;
+        if events.mean() > MAX_EXPECTED_EVENTS_PER_STEP {
+            return Err(Error::invalid(
+                "rate * dt",
+                events.mean(),
+                format!(
+                    "the expected events per step must be <= {MAX_EXPECTED_EVENTS_PER_STEP:e}: \
+                     each is a jump drawn in the step"
+                ),
+            ));
+        }
         Ok(CompoundPoissonStep {
-            events: EventCount::new("rate", self.rate, dt)?,
+            events,
             jumps: self.jumps.clone(),
         })
     }
@@ -573,9 +602,11 @@ mod tests {
         let cp = CompoundPoisson::new(2.0, jumps).unwrap();
         assert!(cp.transition(0.0).unwrap_err().to_string().contains("`dt`"));
         assert!(cp.transition(f64::NAN).is_err());
-        let err = cp.transition(3e9).unwrap_err().to_string();
-        assert!(err.contains("`rate * dt`"), "{err}");
-        assert!(cp.transition(2e9).is_ok());
+        // 1e7 expected jumps a step would take seconds a step: refused.
+        let err = cp.transition(5_001.0).unwrap_err().to_string();
+        assert!(err.contains("`rate * dt`") && err.contains("1e4"), "{err}");
+        assert!(cp.transition(5_000.0).is_ok());
+        assert!(cp.transition(3e9).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Correlated standard normal drivers.
 
-use super::standard_normal;
-use crate::error::{Error, Result, check};
+use super::{MAX_MATRIX_DIM, standard_normal};
+use crate::error::{Error, Result, check, readable};
 use nalgebra::{Cholesky, DMatrix, QR, SymmetricEigen};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,10 @@ const ENTRY_TOLERANCE: f64 = 1e-12;
 /// Eigenvalues down to `-EIGEN_TOLERANCE * dim` are rounding noise of a singular
 /// matrix and count as zero; below that the matrix is not positive semi-definite.
 const EIGEN_TOLERANCE: f64 = 1e-12;
+
+/// Most iterations of the eigen-decomposition: far more than a correlation matrix
+/// of at most [`MAX_MATRIX_DIM`] rows needs, so that no input can make it loop.
+const MAX_EIGEN_ITERATIONS: usize = 100_000;
 
 /// Entries of a semi-definite factor below this are rounding noise and set to zero.
 const FACTOR_DUST: f64 = 1e-12;
@@ -75,7 +79,8 @@ impl TryFrom<CorrelatedNormalsParams> for CorrelatedNormals {
 impl CorrelatedNormals {
     /// Drivers with correlation matrix `correlation`, given as rows.
     ///
-    /// The matrix must be non-empty and square, with finite entries in `[-1, 1]`, a
+    /// The matrix must be non-empty and square, of at most
+    /// [`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM) rows, with finite entries in `[-1, 1]`, a
     /// unit diagonal and symmetric (both within `1e-12`; the stored matrix is made
     /// exactly symmetric with an exact unit diagonal), and positive semi-definite
     /// (smallest eigenvalue `>= -1e-12 * dim`; the error states the smallest
@@ -90,7 +95,7 @@ impl CorrelatedNormals {
         })
     }
 
-    /// `n` independent standard normals (`n > 0`).
+    /// `n` independent standard normals (`1..=`[`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM)).
     pub fn identity(n: usize) -> Result<Self> {
         let n = check::positive_count("n", n)?;
         Self::new(matrix_rows(&DMatrix::identity(n, n)))
@@ -160,10 +165,17 @@ impl CorrelatedNormals {
     }
 }
 
-/// Validates a non-empty square matrix of finite numbers given as rows, naming
-/// entries `name[i][j]`, and converts it.
+/// Validates a non-empty square matrix of at most [`MAX_MATRIX_DIM`] rows of finite
+/// numbers given as rows, naming entries `name[i][j]`, and converts it.
 pub(super) fn square_matrix(name: &str, rows: &[Vec<f64>]) -> Result<DMatrix<f64>> {
     let n = rows.len();
+    if n > MAX_MATRIX_DIM {
+        return Err(Error::invalid(
+            name,
+            format!("a matrix of {n} rows"),
+            format!("must have at most {MAX_MATRIX_DIM} rows"),
+        ));
+    }
     if n == 0 {
         return Err(Error::invalid(
             name,
@@ -234,19 +246,21 @@ fn normalise_correlation(c: &mut DMatrix<f64>) -> Result<()> {
 /// the semi-definite factor if it is singular, an error if it is not PSD.
 fn lower_factor(c: &DMatrix<f64>) -> Result<DMatrix<f64>> {
     let n = c.nrows();
-    let eigen = SymmetricEigen::try_new(c.clone(), f64::EPSILON, 0).ok_or_else(|| {
-        Error::invalid(
-            "correlation",
-            "the matrix",
-            "eigen-decomposition did not converge",
-        )
-    })?;
+    let eigen = SymmetricEigen::try_new(c.clone(), f64::EPSILON, MAX_EIGEN_ITERATIONS).ok_or_else(
+        || {
+            Error::invalid(
+                "correlation",
+                "the matrix",
+                "eigen-decomposition did not converge",
+            )
+        },
+    )?;
     let smallest = eigen.eigenvalues.min();
     let tolerance = EIGEN_TOLERANCE * n as f64;
     if smallest < -tolerance {
         return Err(Error::invalid(
             "correlation",
-            format!("a matrix with smallest eigenvalue {smallest}"),
+            format!("a matrix with smallest eigenvalue {}", readable(smallest)),
             format!("must be positive semi-definite (eigenvalues >= -{tolerance:e})"),
         ));
     }
@@ -317,6 +331,16 @@ mod tests {
             }
         }
         worst
+    }
+
+    #[test]
+    fn the_dimension_is_bounded() {
+        let e = CorrelatedNormals::identity(65).unwrap_err().to_string();
+        assert!(
+            e.contains("`correlation`") && e.contains("at most 64 rows"),
+            "{e}"
+        );
+        assert_eq!(CorrelatedNormals::identity(64).unwrap().dim(), 64);
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl ExpOu {
     pub fn new(theta: f64, mu: f64, sigma: f64, p0: f64) -> Result<Self> {
         let p0 = check::positive("p0", p0)?;
         Ok(ExpOu {
-            log: Ou::new(theta, mu, sigma, p0.ln())?,
+            log: Ou::new(theta, mu, sigma, libm::log(p0))?,
             p0,
         })
     }

@@ -70,7 +70,7 @@ impl Gbm {
             mu: check::finite("mu", mu)?,
             sigma: check::non_negative("sigma", sigma)?,
             x0,
-            log_x0: x0.ln(),
+            log_x0: libm::log(x0),
         })
     }
 

@@ -1,7 +1,8 @@
 //! Self-exciting (Hawkes) point process with an exponential kernel.
 
-use super::{Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use super::{MAX_EXPECTED_EVENTS_PER_STEP, Process, Transition, check_dt};
+use crate::error::{Error, Result, check, readable};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +35,9 @@ use serde::{Deserialize, Serialize};
 /// event therefore draws nothing: it compares the clocks with the step's
 /// compensators and subtracts. No thinning, no time discretisation: the law of the
 /// events does not depend on `dt`. The cost is proportional to the number of events;
-/// nothing is allocated.
+/// nothing is allocated. [`transition`](Process::transition) refuses steps that
+/// expect more than [`MAX_EXPECTED_EVENTS_PER_STEP`](super::MAX_EXPECTED_EVENTS_PER_STEP)
+/// events ([`Hawkes::max_expected_events`]).
 ///
 /// **Closed forms** (checked in the tests), with `kappa = beta - alpha`,
 /// `lambda_inf = lambda0 / (1 - n)` and `d = lambda0 + e - lambda_inf`:
@@ -106,8 +109,9 @@ impl Hawkes {
                 "alpha",
                 alpha,
                 format!(
-                    "must be < `beta` ({beta}): the branching ratio alpha / beta must be < 1 \
-                     for a stationary process"
+                    "must be < `beta` ({}): the branching ratio alpha / beta must be < 1 \
+                     for a stationary process",
+                    readable(beta)
                 ),
             ));
         }
@@ -211,6 +215,14 @@ impl Hawkes {
             + 2.0 * self.covariance_density() * (window - relax(k, window)) / k
     }
 
+    /// The most events any step of length `dt` expects:
+    /// `sup_t E[lambda(t)] dt = max(lambda0 + e, lambda_inf) dt`, since the mean
+    /// intensity moves monotonically from `lambda0 + e` to `lambda_inf`. The work
+    /// of a step is proportional to its events.
+    pub fn max_expected_events(&self, dt: f64) -> f64 {
+        (self.baseline + self.initial_excess).max(self.stationary_intensity()) * dt
+    }
+
     /// Long-run Fano factor `lim Var[N(T)] / E[N(T)] = 1 / (1 - alpha / beta)^2`.
     pub fn long_run_fano_factor(&self) -> f64 {
         let n = self.branching_ratio();
@@ -309,11 +321,10 @@ impl HawkesStep {
     }
 }
 
-/// One standard exponential draw, `-ln U` for a uniform `U`.
+/// One standard exponential draw (see [`StandardExponential`](super::StandardExponential)).
 #[inline(always)]
 fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    use rand::RngExt;
-    rng.sample::<f64, _>(rand_distr::Exp1)
+    super::standard_exponential(rng)
 }
 
 impl Process for Hawkes {
@@ -327,14 +338,30 @@ impl Process for Hawkes {
         }
     }
 
+    /// # Errors
+    /// If `dt` is not finite and `> 0`, or a step expects more than
+    /// [`MAX_EXPECTED_EVENTS_PER_STEP`] events ([`Hawkes::max_expected_events`]):
+    /// a step handles its events one by one.
     fn transition(&self, dt: f64) -> Result<HawkesStep> {
         let dt = check_dt(dt)?;
+        let expected = self.max_expected_events(dt);
+        // Finite or +inf (an intensity times dt can overflow), never NaN.
+        if expected > MAX_EXPECTED_EVENTS_PER_STEP {
+            return Err(Error::invalid(
+                "expected_events_per_step",
+                expected,
+                format!(
+                    "max(baseline + initial_excess, baseline / (1 - alpha / beta)) * dt \
+                     must be <= {MAX_EXPECTED_EVENTS_PER_STEP:e}: a step handles its events one by one"
+                ),
+            ));
+        }
         Ok(HawkesStep {
             baseline: self.baseline,
             alpha: self.alpha,
             beta: self.beta,
             dt,
-            decay: (-self.beta * dt).exp(),
+            decay: math::exp(-self.beta * dt),
         })
     }
 
@@ -372,7 +399,7 @@ impl Transition for HawkesStep {
                 break;
             }
             let s1 = if self.beta * e1 < excess {
-                -(-self.beta * e1 / excess).ln_1p() / self.beta
+                -libm::log1p(-self.beta * e1 / excess) / self.beta
             } else {
                 f64::INFINITY
             };
@@ -386,7 +413,7 @@ impl Transition for HawkesStep {
                 remaining -= wait;
             } else {
                 let wait = s2.min(remaining);
-                let decay_wait = (-self.beta * wait).exp();
+                let decay_wait = math::exp(-self.beta * wait);
                 e1 -= excess * (1.0 - decay_wait) / self.beta;
                 e2 = exp1(rng);
                 excess *= decay_wait;
@@ -395,7 +422,7 @@ impl Transition for HawkesStep {
             excess += self.alpha;
             events = events.saturating_add(1);
             state.count += 1;
-            decay = (-self.beta * remaining).exp();
+            decay = math::exp(-self.beta * remaining);
         }
         state.excess = excess;
         state.last_events = events;
@@ -436,6 +463,59 @@ mod tests {
         assert!(step.contains("`dt`"), "{step}");
         assert!(ok.transition(f64::NAN).is_err());
         assert!(ok.transition(-1.0).is_err());
+    }
+
+    #[test]
+    fn steps_expecting_too_many_events_are_refused() {
+        // Issue 15: a baseline of 1e7 a year validated, then a run never ended
+        // (2.5 million events a quarter, each handled in the step's loop).
+        let err = Hawkes::new(1e7, 0.5, 1.0).unwrap().transition(0.25);
+        let err = err.unwrap_err().to_string();
+        assert!(
+            err.contains("`expected_events_per_step` = 5000000") && err.contains("1e4"),
+            "{err}"
+        );
+        // Near-critical excitation: lambda_inf = 1 / (1 - 0.99999) = 1e5 a year.
+        let critical = Hawkes::new(1.0, 0.99999, 1.0).unwrap();
+        assert!((critical.max_expected_events(1.0) - 1e5).abs() < 1e-3);
+        assert!(critical.transition(1.0).is_err());
+        assert!(critical.transition(0.05).is_ok());
+        // A burst of initial excitation counts too, and so does a long step.
+        let burst = Hawkes::new(0.0, 0.0, 1.0).unwrap();
+        assert!(
+            burst
+                .with_initial_excess(2e4)
+                .unwrap()
+                .transition(1.0)
+                .is_err()
+        );
+        assert!(
+            burst
+                .with_initial_excess(1e4)
+                .unwrap()
+                .transition(1.0)
+                .is_ok()
+        );
+        assert!(
+            Hawkes::new(1.0, 0.0, 1.0)
+                .unwrap()
+                .transition(1e300)
+                .is_err()
+        );
+        // At the bound a step takes about 1e4 events: bounded work.
+        let step = Hawkes::new(1e4, 0.0, 1.0).unwrap().transition(1.0).unwrap();
+        let mut rng = PathStreams::new(3, 0).rng(Component::new(0));
+        let mut s = HawkesState::default();
+        let started = std::time::Instant::now();
+        for _ in 0..10 {
+            step.step(&mut s, &mut rng);
+        }
+        assert!(
+            (s.count() as f64 - 1e5).abs() < 4.0 * 1e5f64.sqrt(),
+            "{}",
+            s.count()
+        );
+        assert!(started.elapsed().as_secs_f64() < 1.0);
     }
 
     #[test]

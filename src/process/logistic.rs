@@ -2,6 +2,7 @@
 
 use super::{GaussianDriven, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +108,7 @@ impl Logistic {
     /// The logistic flow `phi_t(x) = K / (1 + (K / x - 1) e^{-r t})`: the ODE
     /// solution at time `t` from `x`, and `E[X_{s+t} | X_s = x]` for one step `t`.
     pub fn flow(&self, x: f64, t: f64) -> f64 {
-        logistic_flow(x, self.capacity, (-self.rate * t).exp())
+        logistic_flow(x, self.capacity, math::exp(-self.rate * t))
     }
 
     /// The noise-free curve `K / (1 + (K / x0 - 1) e^{-r t})`.
@@ -156,7 +157,7 @@ impl Process for Logistic {
         let vol = self.sigma * dt.sqrt();
         Ok(LogisticStep {
             capacity: self.capacity,
-            decay: (-self.rate * dt).exp(),
+            decay: math::exp(-self.rate * dt),
             vol,
             log_drift: -0.5 * vol * vol,
         })
@@ -179,7 +180,7 @@ impl Transition for LogisticStep {
 impl GaussianDriven for LogisticStep {
     #[inline(always)]
     fn step_with<R: Rng + ?Sized>(&self, state: &mut f64, z: f64, _rng: &mut R) {
-        *state = self.conditional_mean(*state) * (self.log_drift + self.vol * z).exp();
+        *state = self.conditional_mean(*state) * math::exp(self.log_drift + self.vol * z);
     }
 }
 

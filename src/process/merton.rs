@@ -97,7 +97,7 @@ impl Merton {
             jump_mean: check::finite("jump_mean", jump_mean)?,
             jump_std: check::non_negative("jump_std", jump_std)?,
             x0: check::positive("x0", x0)?,
-            log_x0: x0.ln(),
+            log_x0: libm::log(x0),
         };
         // Finite or +inf (if `jump_std^2` overflows), never NaN.
         let log_m2 = jump_mean + jump_std * jump_std;
@@ -144,7 +144,7 @@ impl Merton {
 
     /// Mean relative jump `kappa = E[e^Y - 1] = e^{m + s^2 / 2} - 1`.
     pub fn kappa(&self) -> f64 {
-        (self.jump_mean + 0.5 * self.jump_std * self.jump_std).exp_m1()
+        libm::expm1(self.jump_mean + 0.5 * self.jump_std * self.jump_std)
     }
 
     /// Log-drift of the continuous part, `mu - sigma^2 / 2 - lambda kappa`.

@@ -34,36 +34,47 @@ use crate::error::Result;
 use rand::Rng;
 use std::fmt::Debug;
 
+mod beta;
 mod compound_poisson;
 mod correlated;
 mod exp_ou;
+mod exp_ziggurat_tables;
+mod exponential;
+mod gamma;
 mod gbm;
 mod hawkes;
 mod logistic;
 mod merton;
 mod normal;
 mod ou;
+mod poisson;
 mod regime;
 mod rival_hawkes;
 mod schedule;
 mod time_varying_gbm;
 mod ziggurat_tables;
 
+pub use beta::Beta;
 pub use compound_poisson::{CompoundPoisson, CompoundPoissonState, CompoundPoissonStep, JumpSize};
 pub use correlated::CorrelatedNormals;
 pub use exp_ou::{ExpOu, ExpOuStep};
+pub use exponential::{StandardExponential, standard_exponential};
+pub use gamma::Gamma;
 pub use gbm::{Gbm, GbmStep, LogReturn};
 pub use hawkes::{Hawkes, HawkesState, HawkesStep};
 pub use logistic::{Logistic, LogisticStep};
 pub use merton::{Merton, MertonStep};
 pub use normal::{StandardNormal, standard_normal};
 pub use ou::{Ou, OuStep};
+pub use poisson::{MAX_POISSON_MEAN, Poisson};
 pub use regime::{MarkovRegime, RegimeState, RegimeStep};
 pub use rival_hawkes::{
     MAX_FIRMS, MAX_MEAN_EVENTS_PER_STEP, RivalEvent, RivalHawkes, RivalHawkesState, RivalHawkesStep,
 };
 pub use schedule::Schedule;
 pub use time_varying_gbm::{TimeVaryingGbm, TimeVaryingGbmStep, TimeVaryingLogReturn};
+
+use normal::{open01, uniform01};
 
 /// A stochastic process law that can be advanced exactly on a grid of step `dt`.
 pub trait Process {
@@ -91,7 +102,7 @@ pub trait Process {
     /// state on the log scale override it to skip the `exp`/`ln` round trip, which
     /// makes barrier checks on the log scale cheaper than on the level.
     fn log_value(&self, state: &Self::State) -> f64 {
-        self.value(state).ln()
+        libm::log(self.value(state))
     }
 
     /// Whether the state is kept on the log scale: [`log_value`](Process::log_value)
@@ -121,6 +132,18 @@ pub trait GaussianDriven: Transition {
     /// Advances `state` by one step with Gaussian innovation `z ~ N(0, 1)`.
     fn step_with<R: Rng + ?Sized>(&self, state: &mut Self::State, z: f64, rng: &mut R);
 }
+
+/// The most events a transition may expect in one step. The work of a step of a
+/// point process grows with its events (a Hawkes step handles them one by one, a
+/// compound Poisson step draws one jump each), so a transition expecting more is
+/// refused: a step then costs at most about `1e4` event draws on average, whatever
+/// the parameters, and a path of `n` steps about `1e4 n`.
+pub const MAX_EXPECTED_EVENTS_PER_STEP: f64 = 1e4;
+
+/// The largest matrix a process accepts: at most 64 regimes of a
+/// [`MarkovRegime`], 64 drivers of [`CorrelatedNormals`]. Their construction and
+/// transition take `O(n^3)` work and a step `O(n)` or `O(n^2)`.
+pub const MAX_MATRIX_DIM: usize = 64;
 
 /// Validates a step length: finite and `> 0`.
 pub(crate) fn check_dt(dt: f64) -> Result<f64> {

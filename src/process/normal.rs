@@ -1,13 +1,17 @@
 //! The standard normal sampler used by every process.
 
 use super::ziggurat_tables::{F, R, X};
+use crate::math;
 use rand::Rng;
 use rand::distr::Distribution;
 
-/// Standard normal `N(0, 1)` draws, identical draw for draw to
-/// `rand_distr::StandardNormal` (the 256-layer ziggurat of Marsaglia and Tsang with
-/// rand_distr 0.6's tables and steps), with the accepted fast path (about 99% of
-/// draws) forced inline and the rare rejection steps kept out of line.
+/// Standard normal `N(0, 1)` draws with the same bits on every platform: the steps
+/// of `rand_distr::StandardNormal` (the 256-layer ziggurat of Marsaglia and Tsang
+/// with rand_distr 0.6's tables), with the accepted fast path (about 99% of draws)
+/// forced inline and the rare rejection steps kept out of line. Where rand_distr
+/// calls the platform's `exp` and `ln` (the wedge and tail steps), this sampler
+/// calls [`math::exp`](crate::math::exp) and `libm::log`, so its draws equal
+/// rand_distr's except after such a step that the platform rounds differently.
 ///
 /// Why it exists: rand_distr's sampler is a single function too large for LLVM to
 /// inline inside the engine's per-step loops, and the call costs more than the draw.
@@ -22,7 +26,7 @@ use rand::distr::Distribution;
 /// let mut b = a.clone();
 /// let ours: f64 = a.sample(StandardNormal);
 /// let theirs: f64 = b.sample(rand_distr::StandardNormal);
-/// assert_eq!(ours, theirs);
+/// assert_eq!(ours, theirs); // a draw of the fast path: no exp or ln
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StandardNormal;
@@ -100,7 +104,7 @@ impl Rejection {
     fn step(&mut self, word: u64) -> Option<f64> {
         match *self {
             Rejection::Wedge { i, x } => {
-                if F[i + 1] + (F[i] - F[i + 1]) * uniform01(word) < (-x * x / 2.0).exp() {
+                if F[i + 1] + (F[i] - F[i + 1]) * uniform01(word) < math::exp(-x * x / 2.0) {
                     return Some(x);
                 }
                 *self = Rejection::Candidate;
@@ -123,8 +127,8 @@ impl Rejection {
                 first: Some(first),
             } => {
                 // Marsaglia's method: accept when -2 ln(y) >= x^2.
-                let x = open01(first).ln() / R;
-                let y = open01(word).ln();
+                let x = libm::log(open01(first)) / R;
+                let y = libm::log(open01(word));
                 if -2.0 * y >= x * x {
                     return Some(if u < 0.0 { x - R } else { R - x });
                 }
@@ -136,12 +140,12 @@ impl Rejection {
 }
 
 /// `rand`'s `StandardUniform` `f64` from one word: its top 53 bits over `2^53`.
-fn uniform01(word: u64) -> f64 {
+pub(super) fn uniform01(word: u64) -> f64 {
     (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// `rand`'s `Open01` `f64` from one word: its top 52 bits as the fraction of a
 /// number in `[1, 2)`, minus `1 - eps / 2`.
-fn open01(word: u64) -> f64 {
+pub(super) fn open01(word: u64) -> f64 {
     f64::from_bits((word >> 12) | (1023 << 52)) - (1.0 - f64::EPSILON / 2.0)
 }

@@ -2,6 +2,7 @@
 
 use super::{GaussianDriven, Process, Transition, check_dt, standard_normal};
 use crate::error::{Error, Result, check};
+use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +63,7 @@ fn decay(theta: f64, t: f64) -> f64 {
     if theta == 0.0 {
         1.0
     } else {
-        (-theta * t).exp()
+        math::exp(-theta * t)
     }
 }
 
@@ -75,7 +76,7 @@ fn variance_factor(theta: f64, t: f64) -> f64 {
     }
     let x = 2.0 * theta * t;
     if x.is_finite() {
-        t * (-(-x).exp_m1() / x)
+        t * (-libm::expm1(-x) / x)
     } else {
         0.5 / theta
     }

@@ -2,7 +2,7 @@
 
 use super::correlated::{matrix_rows, square_matrix};
 use super::{Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use nalgebra::{DMatrix, DVector, SVD};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// Largest allowed `|row sum|` of the generator, relative to the row's scale
 /// `sum_j |q_ij|`.
 const ROW_SUM_TOLERANCE: f64 = 1e-9;
+
+/// Most iterations of the SVD behind the stationary law: far more than a generator
+/// of at most [`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM) regimes needs.
+const MAX_SVD_ITERATIONS: usize = 100_000;
 
 /// A continuous-time Markov chain on regimes `0..N` (price war / stable /
 /// supply-constrained, export controls open / restricted / banned, ...), with
@@ -69,7 +73,8 @@ impl TryFrom<MarkovRegimeParams> for MarkovRegime {
 impl MarkovRegime {
     /// A chain with generator `generator` (rows), starting in regime `initial`.
     ///
-    /// The generator must be a non-empty square matrix of finite numbers, with
+    /// The generator must be a non-empty square matrix of finite numbers, of at
+    /// most [`MAX_MATRIX_DIM`](super::MAX_MATRIX_DIM) regimes, with
     /// off-diagonal rates `>= 0` and rows summing to 0 within `1e-9` times the row's
     /// scale `sum_j |q_ij|` (the stored diagonal is then set to exactly minus the sum
     /// of the row's off-diagonal rates); `initial` must be `< N`. Errors name the
@@ -77,7 +82,6 @@ impl MarkovRegime {
     pub fn new(generator: Vec<Vec<f64>>, initial: usize) -> Result<Self> {
         let mut q = square_matrix("generator", &generator)?;
         let n = q.nrows();
-        u32::try_from(n).map_err(|_| Error::invalid("generator", n, "too many regimes"))?;
         for i in 0..n {
             check_generator_row(&mut q, i)?;
         }
@@ -137,7 +141,9 @@ impl MarkovRegime {
     /// regimes) `pi` is not unique and this returns a stationary mixture of the
     /// classes' distributions, which is in general *not* the long-run law from
     /// `initial`: use [`distribution`](MarkovRegime::distribution) at a large `t`
-    /// for that. Never panics.
+    /// for that. Never panics, and its work is bounded: should the SVD not
+    /// converge within its iteration bound (not seen for a valid generator), the
+    /// law at a time far beyond every switching time scale is returned instead.
     pub fn stationary_distribution(&self) -> Vec<f64> {
         let n = self.n_regimes();
         let scale = self
@@ -155,8 +161,10 @@ impl MarkovRegime {
         });
         let mut b = DVector::zeros(n + 1);
         b[n] = 1.0;
-        // Converges for finite input (`SVD::new` iterates until it does).
-        let svd = SVD::new(a.clone(), true, true);
+        let Some(svd) = SVD::try_new(a.clone(), true, true, f64::EPSILON, MAX_SVD_ITERATIONS)
+        else {
+            return self.long_run_from_initial();
+        };
         let cutoff = svd.singular_values.max() * (4 * (n + 1)) as f64 * f64::EPSILON;
         // `solve` only fails without singular vectors, which were requested.
         let solve = |rhs: &DVector<f64>| {
@@ -168,27 +176,92 @@ impl MarkovRegime {
         to_distribution(pi.iter().copied())
     }
 
-    /// `exp(Q t)` as an exact stochastic matrix, by scaling and squaring: `Q t` is
-    /// halved `k` times until its largest exit rate is `<= 1/2`, exponentiated
-    /// (nalgebra's Pade approximant), then squared `k` times. After each product the
-    /// rounding is cleaned (negatives clipped, rows renormalised to sum 1), which
-    /// keeps the result accurate to rounding for stiff chains and any `t`.
+    /// The law from `initial` at `t = 2^40` times the longest mean holding time
+    /// (in units of the fastest rate): the stationary law of an irreducible chain
+    /// to rounding.
+    fn long_run_from_initial(&self) -> Vec<f64> {
+        let rate = (0..self.n_regimes()).fold(0.0, |m: f64, i| m.max(-self.generator[i][i]));
+        let t = if rate > 0.0 {
+            2f64.powi(40) / rate
+        } else {
+            0.0
+        };
+        let p = self.exp_generator(t);
+        p.row(self.initial).iter().copied().collect()
+    }
+
+    /// `exp(Q t)` as an exact stochastic matrix, by uniformisation, scaling and
+    /// squaring, in plain arithmetic in a fixed order (the same bits on every
+    /// platform: nalgebra multiplies matrices above 5 x 5 with kernels that use
+    /// fused multiply-adds where the CPU has them):
+    /// 1. `t` is halved `k` times, `s = t / 2^k`, until the largest exit rate `r`
+    ///    of `Q s` is `<= 1/2` (at most about 2,100 halvings for finite input);
+    /// 2. `B = Q s + r I` has no negative entry and rows summing to `r`, and
+    ///    `exp(Q s) = e^{-r} exp(B)`; `exp(B)` is the Taylor series to degree
+    ///    [`TAYLOR_DEGREE`] by Horner's scheme, a sum of non-negative terms (no
+    ///    cancellation, so small probabilities keep their relative accuracy) whose
+    ///    remainder is below `(1/2)^19 / 19! < 2e-23` of a row's sum; its rows
+    ///    scaled to sum 1 are `exp(Q s)` (the factor `e^{-r}` cancels);
+    /// 3. the result is squared `k` times, each product cleaned (negatives
+    ///    clipped, rows renormalised to sum 1).
     fn exp_generator(&self, t: f64) -> DMatrix<f64> {
         let n = self.n_regimes();
         let rate = (0..n).fold(0.0, |m: f64, i| m.max(-self.generator[i][i]));
-        let halvings = if rate > 0.0 && t > 0.0 {
-            (rate.log2() + t.log2() + 1.0).ceil().max(0.0) as u32
-        } else {
-            0
-        };
-        let scaled = (0..halvings).fold(t, |x, _| 0.5 * x);
-        let q = DMatrix::from_fn(n, n, |i, j| self.generator[i][j] * scaled);
-        let mut p = stochastic(q.exp());
-        for _ in 0..halvings {
-            p = stochastic(&p * &p);
+        let (mut scaled, mut halvings) = (t, 0);
+        while rate * scaled > 0.5 {
+            scaled *= 0.5;
+            halvings += 1;
         }
-        p
+        let r = rate * scaled;
+        let b: Vec<f64> = (0..n * n)
+            .map(|c| {
+                let (i, j) = (c / n, c % n);
+                let q = self.generator[i][j] * scaled;
+                if i == j { (q + r).max(0.0) } else { q }
+            })
+            .collect();
+        let identity = |c: usize| if c / n == c % n { 1.0 } else { 0.0 };
+        let mut e: Vec<f64> = (0..n * n).map(identity).collect();
+        for k in (1..=TAYLOR_DEGREE).rev() {
+            let be = product(&b, &e, n);
+            e = (0..n * n).map(|c| identity(c) + be[c] / k as f64).collect();
+        }
+        let mut p = stochastic_rows(e, n);
+        for _ in 0..halvings {
+            p = stochastic_rows(product(&p, &p, n), n);
+        }
+        DMatrix::from_row_slice(n, n, &p)
     }
+}
+
+/// Degree of the Taylor series of `exp(B)` in [`MarkovRegime::exp_generator`].
+const TAYLOR_DEGREE: usize = 18;
+
+/// The product of two row-major `n x n` matrices, each entry summed over `k` in
+/// increasing order (no fused multiply-add: Rust never contracts).
+fn product(a: &[f64], b: &[f64], n: usize) -> Vec<f64> {
+    let mut c = vec![0.0; n * n];
+    for i in 0..n {
+        let row = &mut c[i * n..(i + 1) * n];
+        for k in 0..n {
+            let aik = a[i * n + k];
+            for (x, &bkj) in row.iter_mut().zip(&b[k * n..(k + 1) * n]) {
+                *x += aik * bkj;
+            }
+        }
+    }
+    c
+}
+
+/// Clips negatives (rounding) to 0 and scales each row of a row-major `n x n`
+/// matrix to sum 1.
+fn stochastic_rows(mut p: Vec<f64>, n: usize) -> Vec<f64> {
+    for row in p.chunks_exact_mut(n) {
+        row.iter_mut().for_each(|x| *x = x.max(0.0));
+        let sum: f64 = row.iter().sum();
+        row.iter_mut().for_each(|x| *x /= sum);
+    }
+    p
 }
 
 /// Checks row `i` of the generator and sets its diagonal to minus the sum of its
@@ -210,7 +283,7 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     if !exit_rate.is_finite() {
         return Err(Error::invalid(
             format!("generator[{i}]"),
-            format!("a row with total exit rate {exit_rate}"),
+            format!("a row with total exit rate {}", readable(exit_rate)),
             "the sum of the row's off-diagonal rates must be finite",
         ));
     }
@@ -219,7 +292,7 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     if sum.abs() > ROW_SUM_TOLERANCE * scale {
         return Err(Error::invalid(
             format!("generator[{i}]"),
-            format!("a row summing to {sum}"),
+            format!("a row summing to {}", readable(sum)),
             format!(
                 "each row must sum to 0 (diagonal = minus the sum of the row's rates), within {ROW_SUM_TOLERANCE:e} of the row's scale"
             ),
@@ -227,16 +300,6 @@ fn check_generator_row(q: &mut DMatrix<f64>, i: usize) -> Result<()> {
     }
     q[(i, i)] = -exit_rate;
     Ok(())
-}
-
-/// Clips negatives (rounding) to 0 and scales each row to sum 1.
-fn stochastic(mut p: DMatrix<f64>) -> DMatrix<f64> {
-    for mut row in p.row_iter_mut() {
-        row.apply(|x| *x = x.max(0.0));
-        let sum = row.sum();
-        row.unscale_mut(sum);
-    }
-    p
 }
 
 /// Clips negatives (rounding) to 0 and scales to sum 1.
@@ -367,6 +430,30 @@ mod tests {
         assert!(e.contains("`generator[1][0]`") && e.contains("NaN"), "{e}");
         let e = err(vec![vec![f64::NEG_INFINITY, 1.0], vec![1.0, -1.0]], 0);
         assert!(e.contains("`generator[0][0]`"), "{e}");
+    }
+
+    #[test]
+    fn the_number_of_regimes_is_bounded() {
+        // Construction and transition cost O(n^3): 65 regimes are refused before.
+        let chain = |n: usize| {
+            let row = |i: usize| {
+                (0..n)
+                    .map(|j| if i == j { -((n - 1) as f64) } else { 1.0 })
+                    .collect()
+            };
+            MarkovRegime::new((0..n).map(row).collect(), 0)
+        };
+        let e = chain(super::super::MAX_MATRIX_DIM + 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`generator`") && e.contains("at most 64 rows"),
+            "{e}"
+        );
+        let widest = chain(super::super::MAX_MATRIX_DIM).unwrap();
+        let pi = widest.stationary_distribution();
+        assert!(pi.iter().all(|&p| (p - 1.0 / 64.0).abs() < 1e-12));
+        assert!(widest.transition(1e300).is_ok());
     }
 
     #[test]

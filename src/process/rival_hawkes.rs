@@ -1,7 +1,8 @@
 //! Multivariate Hawkes process of price cuts by rival firms.
 
 use super::{Hawkes, Process, Transition, check_dt};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
+use crate::math;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
@@ -187,9 +188,10 @@ impl RivalHawkes {
                 "self_excitation + (firms - 1) cross_excitation",
                 total_jump,
                 format!(
-                    "must be < `decay` ({decay}): the spectral radius of the branching matrix, \
+                    "must be < `decay` ({}): the spectral radius of the branching matrix, \
                      {}, must be < 1 for a stationary process ({firms} firms)",
-                    total_jump / decay
+                    readable(decay),
+                    readable(total_jump / decay)
                 ),
             ));
         }
@@ -527,7 +529,7 @@ impl RivalHawkesStep {
                 break;
             }
             let s1 = if self.beta * e1 < excess {
-                -(-self.beta * e1 / excess).ln_1p() / self.beta
+                -libm::log1p(-self.beta * e1 / excess) / self.beta
             } else {
                 f64::INFINITY
             };
@@ -543,7 +545,7 @@ impl RivalHawkesStep {
                 self.pick(rng, |i| state.share[i])
             } else {
                 let wait = s2.min(remaining);
-                let decay_wait = (-self.beta * wait).exp();
+                let decay_wait = math::exp(-self.beta * wait);
                 e1 -= excess * (1.0 - decay_wait) / self.beta;
                 e2 = exp1(rng);
                 excess *= decay_wait;
@@ -554,7 +556,7 @@ impl RivalHawkesStep {
             state.last_events[firm] = state.last_events[firm].saturating_add(1);
             state.counts[firm] += 1;
             on_event(self.dt - remaining, firm);
-            decay = (-self.beta * remaining).exp();
+            decay = math::exp(-self.beta * remaining);
         }
         state.excess = excess;
         state.excited_clock = e1;
@@ -610,7 +612,7 @@ impl RivalHawkesStep {
 /// One standard exponential draw.
 #[inline(always)]
 fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    rng.sample::<f64, _>(rand_distr::Exp1)
+    super::standard_exponential(rng)
 }
 
 impl Process for RivalHawkes {
@@ -668,7 +670,7 @@ impl Process for RivalHawkes {
             total_jump: self.total_jump(),
             beta: self.decay,
             dt,
-            decay: (-self.decay * dt).exp(),
+            decay: math::exp(-self.decay * dt),
         })
     }
 

@@ -1,6 +1,6 @@
 //! Piecewise-constant functions of time, for time-varying parameters.
 
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
@@ -75,7 +75,7 @@ impl Schedule {
                     format!(
                         "must be finite and > `{name}[{}].start` ({})",
                         i - 1,
-                        pieces[i - 1].0
+                        readable(pieces[i - 1].0)
                     ),
                 ));
             }

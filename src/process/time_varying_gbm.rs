@@ -2,14 +2,14 @@
 
 use super::schedule::RawSchedule;
 use super::{GaussianDriven, Process, Schedule, Transition, check_dt, standard_normal};
-use crate::error::{Error, Result, check};
+use crate::error::{Error, Result, check, readable};
 use crate::math;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-/// Most steps a [`TimeVaryingGbmStep`] precomputes (16 bytes each): a `dt` so small
-/// that the last breakpoint lies further out is rejected.
-const MAX_TABLE_STEPS: usize = 1 << 24;
+/// Most steps a [`TimeVaryingGbmStep`] precomputes (16 bytes each, 16 MiB in all):
+/// a `dt` so small that the last breakpoint lies further out is rejected.
+const MAX_TABLE_STEPS: usize = 1 << 20;
 
 /// Geometric Brownian motion with time-varying parameters,
 /// `dS = mu(t) S dt + sigma(t) S dW`, `S_0 = x0 > 0`, where `mu` and `sigma` are
@@ -71,7 +71,7 @@ impl TimeVaryingGbm {
             mu,
             sigma,
             x0: check::positive("x0", x0)?,
-            log_x0: x0.ln(),
+            log_x0: libm::log(x0),
         })
     }
 
@@ -116,8 +116,9 @@ impl TimeVaryingGbm {
                 "dt",
                 dt,
                 format!(
-                    "is too small for the schedules: their last breakpoint at t = {last} \
-                     would need {steps} precomputed steps, above the limit of {MAX_TABLE_STEPS}"
+                    "is too small for the schedules: their last breakpoint at t = {} \
+                     would need {steps} precomputed steps, above the limit of {MAX_TABLE_STEPS}",
+                    readable(last)
                 ),
             ));
         }

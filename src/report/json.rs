@@ -58,7 +58,7 @@ pub struct Summary {
     pub run: RunSettings,
     /// The model: name, title, description, calendar, presentation.
     pub model: ModelSummary,
-    /// The model's inputs as run ([`StudyModel::inputs`](crate::analysis::StudyModel::inputs):
+    /// The model's inputs as run ([`StudyModel::scenario`](crate::analysis::StudyModel::scenario):
     /// for the cloud model, the scenario with any `extends` resolved, which read
     /// back reproduces the study); `null` for a model that does not record them.
     pub scenario: serde_json::Value,
@@ -406,7 +406,7 @@ impl Summary {
                 value: info.value.clone(),
                 compared: info.compared.clone(),
             },
-            scenario: info.inputs.clone(),
+            scenario: info.scenario.clone(),
             periods: (0..=outcome.grid().steps())
                 .map(|k| Period::of(calendar, k))
                 .collect(),

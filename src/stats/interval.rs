@@ -28,17 +28,22 @@ impl Interval {
 /// let z = outpace::stats::two_sided_z(0.95).unwrap();
 /// assert!((z - 1.959964).abs() < 1e-6);
 /// ```
+///
+/// # Errors
+/// If `confidence` is not strictly between 0 and 1, or so close to 1 that
+/// `0.5 + confidence / 2` rounds to 1 (the quantile would be infinite).
 pub fn two_sided_z(confidence: f64) -> Result<f64> {
     let c = check::probability("confidence", confidence)?;
-    if c == 0.0 || c == 1.0 {
+    let level = 0.5 + c / 2.0;
+    if c == 0.0 || level >= 1.0 {
         return Err(crate::Error::invalid(
             "confidence",
             c,
-            "must lie strictly between 0 and 1",
+            "must lie strictly between 0 and 1 (and 0.5 + confidence / 2 below 1)",
         ));
     }
     let standard = Normal::standard();
-    Ok(standard.inverse_cdf(0.5 + c / 2.0))
+    Ok(standard.inverse_cdf(level))
 }
 
 /// Wilson score interval for a binomial proportion: `successes` out of `trials`.
@@ -79,12 +84,35 @@ pub fn wilson(successes: u64, trials: u64, confidence: f64) -> Result<Interval> 
 }
 
 /// Normal-approximation interval for a mean: `mean ± z * std_error`.
+///
+/// ```
+/// let ci = outpace::stats::mean_interval(10.0, 0.5, 0.95)?;
+/// assert!((ci.upper - 10.98).abs() < 1e-3);
+/// assert!(outpace::stats::mean_interval(10.0, f64::NAN, 0.95).is_err());
+/// # Ok::<(), outpace::Error>(())
+/// ```
+///
+/// # Errors
+/// If `mean` is not finite, `std_error` is not finite and `>= 0` (a standard
+/// error from fewer than two values is NaN: there is no interval), `confidence` is
+/// not strictly between 0 and 1, or the bounds overflow.
 pub fn mean_interval(mean: f64, std_error: f64, confidence: f64) -> Result<Interval> {
+    let mean = check::finite("mean", mean)?;
+    let std_error = check::non_negative("std_error", std_error)?;
     let z = two_sided_z(confidence)?;
+    let half = z * std_error;
+    let (lower, upper) = (mean - half, mean + half);
+    if !(lower.is_finite() && upper.is_finite()) {
+        return Err(crate::Error::invalid(
+            "std_error",
+            std_error,
+            "too large: the interval's bounds overflow",
+        ));
+    }
     Ok(Interval {
         estimate: mean,
-        lower: mean - z * std_error,
-        upper: mean + z * std_error,
+        lower,
+        upper,
     })
 }
 
@@ -100,6 +128,33 @@ mod tests {
         let all = wilson(50, 50, 0.95).unwrap();
         assert_eq!(all.upper, 1.0);
         assert!(all.lower > 0.9);
+    }
+
+    #[test]
+    fn mean_interval_needs_a_finite_non_negative_standard_error() {
+        let ci = mean_interval(2.0, 0.0, 0.9).unwrap();
+        assert_eq!((ci.lower, ci.estimate, ci.upper), (2.0, 2.0, 2.0));
+        for (mean, se, name) in [
+            (1.0, f64::NAN, "`std_error`"),
+            (1.0, -0.1, "`std_error`"),
+            (1.0, f64::INFINITY, "`std_error`"),
+            (1.0, 1e308, "`std_error`"),
+            (f64::NAN, 0.1, "`mean`"),
+            (f64::NEG_INFINITY, 0.1, "`mean`"),
+        ] {
+            let err = mean_interval(mean, se, 0.95).unwrap_err().to_string();
+            assert!(err.contains(name), "{mean} {se}: {err}");
+        }
+        assert!(mean_interval(1.0, 0.1, 1.0).is_err());
+    }
+
+    #[test]
+    fn confidence_next_to_one_is_refused_not_infinite() {
+        let below_one = 1.0 - f64::EPSILON / 2.0;
+        assert!(two_sided_z(below_one).is_err());
+        let z = two_sided_z(1.0 - 1e-12).unwrap();
+        assert!(z.is_finite() && z > 7.0, "{z}");
+        assert!(two_sided_z(f64::MIN_POSITIVE).unwrap() >= 0.0);
     }
 
     #[test]

@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 /// for x in [9.0, 10.0, 11.0, 14.0] {
 ///     m.add(x);
 /// }
-/// assert_eq!(m.mean(), 11.0);
-/// assert_eq!(m.variance(), 14.0 / 3.0);
+/// assert_eq!(m.mean(), Some(11.0));
+/// assert_eq!(m.variance(), Some(14.0 / 3.0));
+/// assert_eq!(Moments::new(0.0).mean(), None); // no values, no mean
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
@@ -128,29 +129,31 @@ impl Moments {
         self.count
     }
 
-    /// Sample mean (NaN when empty).
-    pub fn mean(&self) -> f64 {
-        self.shift + self.sum.value() / self.count as f64
+    /// Sample mean, `None` when empty.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.shift + self.sum.value() / self.count as f64)
     }
 
-    /// Unbiased sample variance, with divisor `n - 1` (NaN for fewer than two values).
-    pub fn variance(&self) -> f64 {
+    /// Unbiased sample variance, with divisor `n - 1`; `None` for fewer than two
+    /// values (a spread needs two).
+    pub fn variance(&self) -> Option<f64> {
         if self.count < 2 {
-            return f64::NAN;
+            return None;
         }
         let n = self.count as f64;
         let s = self.sum.value();
-        ((self.sum_sq.value() - s * s / n) / (n - 1.0)).max(0.0)
+        Some(((self.sum_sq.value() - s * s / n) / (n - 1.0)).max(0.0))
     }
 
-    /// Sample standard deviation.
-    pub fn std_dev(&self) -> f64 {
-        self.variance().sqrt()
+    /// Sample standard deviation, `None` for fewer than two values.
+    pub fn std_dev(&self) -> Option<f64> {
+        self.variance().map(f64::sqrt)
     }
 
-    /// Standard error of the mean, `std_dev / sqrt(n)`.
-    pub fn std_error(&self) -> f64 {
-        self.std_dev() / (self.count as f64).sqrt()
+    /// Standard error of the mean, `std_dev / sqrt(n)`; `None` for fewer than two
+    /// values.
+    pub fn std_error(&self) -> Option<f64> {
+        Some(self.std_dev()? / (self.count as f64).sqrt())
     }
 
     /// Smallest value (`+inf` when empty).
@@ -174,8 +177,8 @@ mod tests {
         for _ in 0..1000 {
             m.add(1e9 + 0.1);
         }
-        assert_eq!(m.variance(), 0.0);
-        assert_eq!(m.mean(), 1e9 + 0.1);
+        assert_eq!(m.variance(), Some(0.0));
+        assert_eq!(m.mean(), Some(1e9 + 0.1));
     }
 
     #[test]
@@ -194,9 +197,9 @@ mod tests {
         assert_eq!(ab, whole);
         assert_eq!(ba, whole);
         let naive_mean = xs.iter().sum::<f64>() / 1000.0;
-        assert!((whole.mean() - naive_mean).abs() < 1e-12);
+        assert!((whole.mean().unwrap() - naive_mean).abs() < 1e-12);
         let naive_var = xs.iter().map(|x| (x - naive_mean).powi(2)).sum::<f64>() / 999.0;
-        assert!((whole.variance() - naive_var).abs() < 1e-12 * naive_var);
+        assert!((whole.variance().unwrap() - naive_var).abs() < 1e-12 * naive_var);
         assert_eq!(
             whole.min(),
             xs.iter().cloned().fold(f64::INFINITY, f64::min)
@@ -206,9 +209,15 @@ mod tests {
     #[test]
     fn empty_and_single() {
         let mut m = Moments::new(0.0);
-        assert!(m.mean().is_nan());
+        assert_eq!((m.mean(), m.variance(), m.std_error()), (None, None, None));
         m.add(2.0);
-        assert_eq!(m.mean(), 2.0);
-        assert!(m.variance().is_nan());
+        assert_eq!(m.mean(), Some(2.0));
+        assert_eq!(
+            (m.variance(), m.std_dev(), m.std_error()),
+            (None, None, None)
+        );
+        m.add(4.0);
+        assert_eq!(m.variance(), Some(2.0));
+        assert_eq!(m.std_error(), Some(1.0));
     }
 }

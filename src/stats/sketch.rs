@@ -46,10 +46,36 @@ const MAX_KEY: u32 = (f64::INFINITY.to_bits() >> KEY_SHIFT) as u32;
 /// assert!((median - 500.0).abs() <= RELATIVE_ACCURACY * 500.0);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SketchData")]
 pub struct QuantileSketch {
     positive: Store,
     negative: Store,
     zeros: u64,
+}
+
+/// The serialised form of [`QuantileSketch`]: its count must fit a `u64`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SketchData {
+    positive: Store,
+    negative: Store,
+    zeros: u64,
+}
+
+impl TryFrom<SketchData> for QuantileSketch {
+    type Error = String;
+
+    fn try_from(data: SketchData) -> Result<Self, String> {
+        let total = data.positive.total.checked_add(data.negative.total);
+        if total.and_then(|t| t.checked_add(data.zeros)).is_none() {
+            return Err("sketch counts overflow".to_owned());
+        }
+        Ok(QuantileSketch {
+            positive: data.positive,
+            negative: data.negative,
+            zeros: data.zeros,
+        })
+    }
 }
 
 impl QuantileSketch {
@@ -286,7 +312,7 @@ impl TryFrom<StoreData> for Store {
     type Error = String;
 
     fn try_from(data: StoreData) -> Result<Self, String> {
-        if u64::from(data.offset) + data.counts.len() as u64 > u64::from(u32::MAX) {
+        if u64::from(data.offset) + data.counts.len() as u64 > u64::from(MAX_KEY) + 1 {
             return Err(format!(
                 "sketch store of {} buckets from key {} exceeds the key range",
                 data.counts.len(),
@@ -579,6 +605,30 @@ mod tests {
         let back: QuantileSketch = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
         assert_eq!(back.quantile(0.5), a.quantile(0.5));
+    }
+
+    #[test]
+    fn deserialisation_rejects_counts_and_keys_out_of_range() {
+        let store =
+            |offset: u64, counts: &str| format!(r#"{{"offset":{offset},"counts":{counts}}}"#);
+        let sketch = |p: &str, n: &str, zeros: u64| {
+            format!(r#"{{"positive":{p},"negative":{n},"zeros":{zeros}}}"#)
+        };
+        let empty = store(0, "[]");
+        let ok = sketch(&store(u64::from(MAX_KEY), "[1]"), &empty, 2);
+        assert_eq!(
+            serde_json::from_str::<QuantileSketch>(&ok).unwrap().count(),
+            3
+        );
+        // Keys past that of +inf (whose successor overflowed a u32 in
+        // `representative`), and counts whose total overflows a u64.
+        let past = sketch(&store(u64::from(MAX_KEY), "[1, 1]"), &empty, 0);
+        assert!(serde_json::from_str::<QuantileSketch>(&past).is_err());
+        let big = format!("[{}]", u64::MAX);
+        let overflow = sketch(&store(10, &big), &store(10, &big), 0);
+        assert!(serde_json::from_str::<QuantileSketch>(&overflow).is_err());
+        let overflow = sketch(&store(10, &big), &empty, 1);
+        assert!(serde_json::from_str::<QuantileSketch>(&overflow).is_err());
     }
 
     #[test]
