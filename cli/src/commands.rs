@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::progress::{Progress, handle_interrupts};
+use crate::progress::{self, Progress, handle_interrupts};
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
 use outpace::cloud::{CloudModel, Override, PRESETS, Scenario, Source, preset_names};
@@ -103,7 +103,17 @@ impl Settings {
         })
     }
 
-    /// Writes `files` into `--out`, if given, after a last check for Ctrl-C.
+    /// Refuses an `--out` directory that a report may not replace (see
+    /// [`files::write_report_dir`]), before any time is spent simulating.
+    fn check_out(&self) -> Result<(), Failure> {
+        match &self.out {
+            Some(dir) => files::check_report_dir(dir).map_err(out_failure),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `files` as the `--out` directory, if given, all or nothing: Ctrl-C
+    /// before the report is in place leaves nothing new (exit 130).
     fn write(&self, control: &RunControl, files: &[OutputFile]) -> Result<(), Failure> {
         if control.is_cancelled() {
             return Err(Failure::Interrupted);
@@ -111,11 +121,23 @@ impl Settings {
         let Some(dir) = &self.out else {
             return Ok(());
         };
-        files::write_files(dir, files)?;
+        {
+            let _writing = progress::writing();
+            files::write_report_dir(dir, files, &|| control.is_cancelled()).map_err(out_failure)?;
+        }
         if !self.quiet {
             eprintln!("wrote {} files to {}", files.len(), dir.display());
         }
         Ok(())
+    }
+}
+
+/// The failure of writing `--out`: a refused directory is bad input.
+fn out_failure(error: files::WriteError) -> Failure {
+    match error {
+        files::WriteError::Refused(why) => Failure::Input(vec![format!("--out: {why}")]),
+        files::WriteError::Cancelled => Failure::Interrupted,
+        files::WriteError::Io(e) => Failure::Internal(e.to_string()),
     }
 }
 
@@ -139,6 +161,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     let settings = &args.settings;
     let scenario = load(&source, &settings.inputs.parse()?).map_err(Failure::Input)?;
+    settings.check_out()?;
     let control = control();
     let model = CloudModel::new(scenario)?;
     let options = settings.options(&model, &control)?;
@@ -171,6 +194,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     }
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
+    settings.check_out()?;
     let control = control();
     let (baseline, alternatives) = {
         let total = settings.paths.saturating_mul(scenarios.len() as u64);
