@@ -342,9 +342,14 @@ fn check_destination(dir: &Path) -> std::result::Result<(), WriteError> {
             .collect::<Vec<_>>(),
         Err(_) => {
             return Err(WriteError::Refused(format!(
-                "`{}` is not empty and was not written by outpace (it has no `{MARKER}` file): \
-                 give a new or empty directory",
-                dir.display()
+                "`{}` is not empty (it holds `{}`{}) and was not written by outpace (it has \
+                 no `{MARKER}` file): give a new or empty directory",
+                dir.display(),
+                entries[0],
+                match entries.len() {
+                    1 => String::new(),
+                    n => format!(" and {} other entries", n - 1),
+                }
             )));
         }
     };

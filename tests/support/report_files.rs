@@ -62,12 +62,12 @@ pub fn check_study_files(dir: &Path, summary: &Summary) {
     check_no_leftovers(dir);
 }
 
-/// No temporary or hidden file is left in `dir`.
+/// No temporary or hidden file is left in `dir` (but outpace's marker).
 pub fn check_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+        .filter(|n| n != files::MARKER && (n.starts_with('.') || n.ends_with(".tmp")))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
