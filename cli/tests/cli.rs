@@ -124,11 +124,12 @@ fn check_cloud_files(dir: &Path, summary: &Summary) {
     let revenue = summary.series("revenue").unwrap();
     let median_2030 = rows
         .iter()
-        .find(|r| r[1] == "revenue" && r[3] == "2030Q4" && r[5] == "p50")
+        .find(|r| r[1] == "revenue" && r[4] == "2030Q4" && r[6] == "p50")
         .unwrap();
-    assert_eq!(median_2030[6], "0.5");
-    assert_eq!(number(&median_2030[7]), revenue.band(0.5).unwrap()[19]);
-    let statistics: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[5].as_str()).collect();
+    assert_eq!(median_2030[2], "RMB bn per quarter");
+    assert_eq!(median_2030[7], "0.5");
+    assert_eq!(number(&median_2030[8]), revenue.band(0.5).unwrap()[19]);
+    let statistics: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[6].as_str()).collect();
     let expected: std::collections::BTreeSet<&str> =
         ["p5", "p10", "p25", "p50", "p75", "p90", "p95", "mean"].into();
     assert_eq!(statistics, expected);

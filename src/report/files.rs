@@ -43,6 +43,9 @@ pub const REPORT_TXT: &str = "report.txt";
 pub const FAN_CHART_CSV: &str = "fan_chart.csv";
 /// Break-even curves ([`csv::breakeven`]).
 pub const BREAKEVEN_CSV: &str = "breakeven.csv";
+/// Break-even probabilities and P10/P50/P90 dates, one row per rule
+/// ([`csv::breakeven_dates`]).
+pub const BREAKEVEN_DATES_CSV: &str = "breakeven_dates.csv";
 /// The summary of a comparison ([`ComparisonSummary`]).
 pub const COMPARISON_JSON: &str = "comparison.json";
 /// The text table of a comparison.
@@ -71,6 +74,20 @@ pub fn comparison_svg(key: &str) -> String {
     format!("compare_{key}.svg")
 }
 
+/// The fan chart of scenario `name` in a comparison (feature `svg`):
+/// `fan_chart_<name>.svg`, the name's characters other than ASCII letters, digits,
+/// `-` and `_` replaced by `_`.
+pub fn scenario_fan_chart_svg(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    format!("fan_chart_{safe}.svg")
+}
+
 /// One file of a report: its name within the output directory and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -90,7 +107,7 @@ impl OutputFile {
 }
 
 /// The files of a study's report: [`SUMMARY_JSON`], [`FAN_CHART_CSV`],
-/// [`BREAKEVEN_CSV`], [`REPORT_TXT`] when `text` is given, and with the `svg`
+/// [`BREAKEVEN_CSV`], [`BREAKEVEN_DATES_CSV`], [`REPORT_TXT`] when `text` is given, and with the `svg`
 /// feature [`FAN_CHART_SVG`] (when the model has a headline pair),
 /// [`BREAKEVEN_SVG`], one [`histogram_svg`] per rule, [`VALUE_HISTOGRAM_SVG`]
 /// (when the model has a value whose per-path values were kept) and
@@ -103,6 +120,7 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
         OutputFile::new(SUMMARY_JSON, to_json(summary)?),
         OutputFile::new(FAN_CHART_CSV, csv::fan_chart([summary])),
         OutputFile::new(BREAKEVEN_CSV, csv::breakeven([summary])),
+        OutputFile::new(BREAKEVEN_DATES_CSV, csv::breakeven_dates([summary])),
     ];
     if let Some(text) = text {
         files.push(OutputFile::new(REPORT_TXT, text.to_owned()));
@@ -135,9 +153,11 @@ pub fn study_files(summary: &Summary, text: Option<&str>) -> Result<Vec<OutputFi
 }
 
 /// The files of a comparison's report: [`COMPARISON_JSON`], [`COMPARISON_CSV`],
-/// [`FAN_CHART_CSV`] and [`BREAKEVEN_CSV`] of every scenario, [`COMPARISON_TXT`]
+/// [`FAN_CHART_CSV`], [`BREAKEVEN_CSV`] and [`BREAKEVEN_DATES_CSV`] of every scenario, [`COMPARISON_TXT`]
 /// when `text` is given, and with the `svg` feature one [`comparison_svg`] per
-/// rule of `shown` that every scenario evaluated and [`REPORT_HTML`].
+/// rule of `shown` that every scenario evaluated, one
+/// [`scenario_fan_chart_svg`] per scenario with a headline pair (a repeated name
+/// gets its position, `-2`, appended) and [`REPORT_HTML`].
 ///
 /// # Errors
 /// If a chart cannot be drawn.
@@ -151,6 +171,10 @@ pub fn comparison_files(
         OutputFile::new(COMPARISON_CSV, csv::comparison(summary)),
         OutputFile::new(FAN_CHART_CSV, csv::fan_chart(&summary.scenarios)),
         OutputFile::new(BREAKEVEN_CSV, csv::breakeven(&summary.scenarios)),
+        OutputFile::new(
+            BREAKEVEN_DATES_CSV,
+            csv::breakeven_dates(&summary.scenarios),
+        ),
     ];
     if let Some(text) = text {
         files.push(OutputFile::new(COMPARISON_TXT, text.to_owned()));
@@ -164,6 +188,16 @@ pub fn comparison_files(
                 comparison_svg(key),
                 super::svg::comparison_curves(summary, key)?,
             ));
+        }
+    }
+    #[cfg(feature = "svg")]
+    for (i, scenario) in summary.scenarios.iter().enumerate() {
+        if scenario.model.headline.is_some() {
+            let mut name = scenario_fan_chart_svg(scenario.name());
+            if files.iter().any(|f| f.name == name) {
+                name = scenario_fan_chart_svg(&format!("{}-{}", scenario.name(), i + 1));
+            }
+            files.push(OutputFile::new(name, super::svg::fan_chart(scenario)?));
         }
     }
     #[cfg(feature = "svg")]

@@ -3,6 +3,13 @@
 
 use crate::stats::Interval;
 
+/// The quantile levels every fan chart draws, in text, SVG and HTML alike: the
+/// outer band P10-P90, the inner band P25-P75 and the median.
+pub(crate) const FAN_BANDS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+/// The outer band of [`FAN_BANDS`], `(P10, P90)`.
+pub(crate) const OUTER_BAND: (f64, f64) = (FAN_BANDS[0], FAN_BANDS[4]);
+
 /// Decimals that show about three significant digits of numbers up to `scale`
 /// in magnitude: none from 100 on.
 pub(crate) fn decimals(scale: f64) -> usize {

@@ -103,8 +103,7 @@ const HEADING_FONT: u32 = 17;
 /// the size given to plotters (for wrapping text).
 const CHAR_EM: f64 = 0.44;
 
-/// The quantile levels a fan chart draws.
-const FAN_BANDS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
+use super::format::FAN_BANDS;
 
 type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
