@@ -59,7 +59,7 @@ pub const BREAKEVEN_SVG: &str = "breakeven.svg";
 /// The histogram of the model's value, such as the NPV (feature `svg`).
 pub const VALUE_HISTOGRAM_SVG: &str = "value_histogram.svg";
 /// The self-contained HTML report of a study or a comparison, with every table
-/// and chart (feature `svg`; see [`super::html`]).
+/// and chart (feature `svg`; see `report::html`).
 pub const REPORT_HTML: &str = "report.html";
 
 /// The histogram of the break-even dates of the rule `key` (feature `svg`):

@@ -643,7 +643,7 @@ fn headline_section(page: &mut Page, summary: &Summary) -> Result<()> {
          That is not the median break-even date of any rule, which is in the table above.</p>",
         escape(&headline.income.replace('_', " ")),
         escape(&outgo),
-        escape(&summary.series(&headline.income).map_or("", |s| &s.unit)),
+        escape(summary.series(&headline.income).map_or("", |s| &s.unit)),
         calendar.unit(),
         escape(&headline.income.replace('_', " ")),
         escape(&headline.income.replace('_', " "))
@@ -856,6 +856,9 @@ fn assumptions_section(page: &mut Page, summary: &Summary) {
     assumptions_tables(page, &rows);
 }
 
+/// Assumptions under one section (`None` for the top-level fields): its rows.
+type Group<'r, 'v> = (Option<String>, Vec<&'r (String, &'v Value)>);
+
 /// The leaves of `value`, grouped by their first path segment, one table each.
 fn assumptions_tables(page: &mut Page, rows: &[(String, &Value)]) {
     let section = |path: &str| {
@@ -864,7 +867,7 @@ fn assumptions_tables(page: &mut Page, rows: &[(String, &Value)]) {
             .filter(|_| path.contains(['.', '[']))
             .map(str::to_owned)
     };
-    let mut groups: Vec<(Option<String>, Vec<&(String, &Value)>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for row in rows {
         let key = section(&row.0);
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -1043,14 +1046,14 @@ fn render_records(items: &[Value]) -> String {
 /// beside it; a table the library's [`Param`] does not read (another tag) as
 /// `gamma(scale = 0.01, shape = 2)`.
 fn render_law(value: &Value) -> String {
-    if let Ok(param) = serde_json::from_value::<Param>(value.clone()) {
-        if let Some((positional, names)) = positional(&param) {
-            return format!(
-                "<span class=\"law\">{}</span> <span class=\"muted small\">({names}; mean {})</span>",
-                escape(&positional),
-                significant(param.mean(), 4)
-            );
-        }
+    if let Ok(param) = serde_json::from_value::<Param>(value.clone())
+        && let Some((positional, names)) = positional(&param)
+    {
+        return format!(
+            "<span class=\"law\">{}</span> <span class=\"muted small\">({names}; mean {})</span>",
+            escape(&positional),
+            significant(param.mean(), 4)
+        );
     }
     let Value::Object(map) = value else {
         return render(value);
