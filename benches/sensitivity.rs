@@ -10,6 +10,11 @@
 //! * `indices/*`: `sobol_indices` on a (p + 2) x N x T output array with asymptotic
 //!   intervals and with 100 bootstrap resamples, at 1 and 2 threads.
 //!
+//! * `cloud/*`: whole analyses of the cloud model with every numeric parameter
+//!   uncertain (37 inputs, `benches/support/all_uncertain.rs`): Saltelli's scheme at
+//!   N = 2^13 with estimators and intervals (`SobolAnalysis::run`), and a tornado of
+//!   the preset's 9 inputs at 4,000 paths per run.
+//!
 //! Run with `cargo bench --bench sensitivity`; figures in docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -20,6 +25,9 @@ use outpace::inputs::design::{
 };
 use outpace::stats::sensitivity::{IntervalMethod, SobolOptions, sobol_indices};
 use std::hint::black_box;
+
+#[path = "support/all_uncertain.rs"]
+mod all_uncertain;
 
 const INPUTS: usize = 40;
 const BASE: u64 = 1 << 13;
@@ -170,5 +178,36 @@ fn bench_indices(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_designs, bench_quantiles, bench_indices);
+fn bench_cloud(c: &mut Criterion) {
+    use outpace::analysis::StudyOptions;
+    use outpace::analysis::sensitivity::{SobolAnalysis, SobolSettings, Tornado, TornadoOptions};
+    use outpace::cloud::{CloudModel, Scenario};
+    let mut group = c.benchmark_group("cloud");
+    group.sample_size(10);
+    let all = CloudModel::new(all_uncertain::all_uncertain()).unwrap();
+    let settings = SobolSettings {
+        base: BASE,
+        ..SobolSettings::default()
+    };
+    group.bench_function("sobol_all_uncertain_2e13", |b| {
+        b.iter(|| black_box(SobolAnalysis::run(&all, &StudyOptions::default(), &settings).unwrap()))
+    });
+    let preset = CloudModel::new(Scenario::alibaba()).unwrap();
+    let options = StudyOptions {
+        paths: 4000,
+        ..StudyOptions::default()
+    };
+    group.bench_function("tornado_preset_4000", |b| {
+        b.iter(|| black_box(Tornado::run(&preset, &options, &TornadoOptions::default()).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_designs,
+    bench_quantiles,
+    bench_indices,
+    bench_cloud
+);
 criterion_main!(benches);

@@ -38,6 +38,8 @@
 //! ```
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
 pub mod calendar;
@@ -49,6 +51,8 @@ pub mod inputs;
 pub mod math;
 pub mod process;
 pub mod report;
+#[allow(unsafe_code)]
+mod simd;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -94,27 +94,14 @@ pub fn exp(x: f64) -> f64 {
 /// assert_eq!(xs, expected);
 /// ```
 pub fn exp_in_place(xs: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { exp_in_place_avx2(xs) };
-        return;
-    }
-    exp_in_place_portable(xs);
+    crate::simd::exp_in_place(xs);
 }
 
-/// [`exp_in_place`] compiled for AVX2: four lanes instead of two. The same
-/// operations in the same order, hence the same bits (no FMA is enabled).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn exp_in_place_avx2(xs: &mut [f64]) {
-    exp_in_place_portable(xs);
-}
-
-/// The slice is scanned first so that the common case, every value in the core
-/// range, runs as one branch-free loop.
+/// [`exp_in_place`] without target features; [`crate::simd`] compiles it for AVX2
+/// too when the CPU has it. The slice is scanned first so that the common case,
+/// every value in the core range, runs as one branch-free loop.
 #[inline(always)]
-fn exp_in_place_portable(xs: &mut [f64]) {
+pub(crate) fn exp_in_place_portable(xs: &mut [f64]) {
     let all_core = xs.iter().fold(true, |all, &x| all & in_core(x));
     if all_core {
         xs.iter_mut().for_each(|x| *x = exp_core(*x));

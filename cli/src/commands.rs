@@ -69,7 +69,7 @@ impl Overrides {
 impl Settings {
     /// The study options for `model`: paths, seed, threads, confidence, rules,
     /// quantile levels.
-    fn options(
+    pub(crate) fn options(
         &self,
         model: &CloudModel,
         control: &Arc<RunControl>,
@@ -105,7 +105,7 @@ impl Settings {
 
     /// Refuses an `--out` directory that a report may not replace (see
     /// [`files::write_report_dir`]), before any time is spent simulating.
-    fn check_out(&self) -> Result<(), Failure> {
+    pub(crate) fn check_out(&self) -> Result<(), Failure> {
         match &self.out {
             Some(dir) => files::check_report_dir(dir).map_err(out_failure),
             None => Ok(()),
@@ -114,7 +114,7 @@ impl Settings {
 
     /// Writes `files` as the `--out` directory, if given, all or nothing: Ctrl-C
     /// before the report is in place leaves nothing new (exit 130).
-    fn write(&self, control: &RunControl, files: &[OutputFile]) -> Result<(), Failure> {
+    pub(crate) fn write(&self, control: &RunControl, files: &[OutputFile]) -> Result<(), Failure> {
         if control.is_cancelled() {
             return Err(Failure::Interrupted);
         }
@@ -142,16 +142,21 @@ fn out_failure(error: files::WriteError) -> Failure {
 }
 
 /// A control shared by the runs of one command, cancelled by Ctrl-C.
-fn control() -> Arc<RunControl> {
+pub(crate) fn control() -> Arc<RunControl> {
     let control = RunControl::new();
     handle_interrupts(&control);
     control
 }
 
-/// `outpace run`.
-pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let source = match (&args.scenario, &args.preset) {
-        (_, Some(name)) => Source::Preset(name.clone()),
+/// The scenario of a one-scenario command: a file or `preset:NAME` argument, or
+/// `--preset NAME`, with the command's overrides.
+pub(crate) fn load_source(
+    argument: Option<&str>,
+    preset: Option<&str>,
+    settings: &Settings,
+) -> Result<Scenario, Failure> {
+    let source = match (argument, preset) {
+        (_, Some(name)) => Source::Preset(name.to_owned()),
         (Some(argument), None) => Source::parse(argument),
         (None, None) => {
             return Err(Failure::Input(vec![
@@ -159,8 +164,13 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ]));
         }
     };
+    load(&source, &settings.inputs.parse()?).map_err(Failure::Input)
+}
+
+/// `outpace run`.
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let settings = &args.settings;
-    let scenario = load(&source, &settings.inputs.parse()?).map_err(Failure::Input)?;
+    let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
     settings.check_out()?;
     let control = control();
     let model = CloudModel::new(scenario)?;
@@ -179,7 +189,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     settings.write(&control, &files)?;
     match settings.format {
         OutputFormat::Text => emit(&report),
-        OutputFormat::Json => emit(&json(&summary)?),
+        OutputFormat::Json => emit(&json_text(&summary)?),
     }
 }
 
@@ -237,7 +247,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     settings.write(&control, &files)?;
     match settings.format {
         OutputFormat::Text => emit(&report),
-        OutputFormat::Json => emit(&json(&summary)?),
+        OutputFormat::Json => emit(&json_text(&summary)?),
     }
 }
 
@@ -295,14 +305,14 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
 }
 
 /// Pretty JSON with a final newline.
-fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+pub(crate) fn json_text<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
         .map_err(|e| Failure::Internal(format!("cannot serialise the summary: {e}")))
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn emit(text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

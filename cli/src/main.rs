@@ -16,6 +16,7 @@
 
 mod commands;
 mod progress;
+mod sensitivity;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -51,6 +52,9 @@ enum Command {
     },
     /// Check scenario files and report every problem found.
     Validate(ValidateArgs),
+    /// Which inputs drive break-even: tornado, sweep, Sobol indices or rank
+    /// correlations; tables on stdout, CSV/JSON/SVG with --out.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Settings shared by `run` and `compare`.
@@ -257,6 +261,7 @@ fn run() -> ExitCode {
         }
         Command::Presets { name } => commands::presets(name.as_deref()),
         Command::Validate(args) => commands::validate(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

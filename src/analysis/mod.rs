@@ -10,6 +10,7 @@ mod fan;
 mod model;
 mod paired_cdf;
 mod rule;
+pub mod sensitivity;
 mod study;
 
 pub use breakeven::{BreakEven, passage_of};

@@ -109,7 +109,9 @@ impl Study {
         if let Some(control) = &options.control {
             simulation = simulation.control(control);
         }
-        let outcome = simulation.run().map_err(|e| within_rules(e, &rules))?;
+        let outcome = simulation
+            .run()
+            .map_err(|e| non_finite_as_input(within_rules(e, &rules), &simulation))?;
         let breakevens = rules
             .iter()
             .map(|rule| BreakEven::from_outcome(rule, &outcome, options.confidence))
@@ -257,6 +259,32 @@ impl Study {
 }
 
 /// Names the rule whose condition reads an unknown series.
+/// A non-finite value in a path of a validated model is bad input: the model's
+/// parameters drive it out of range. The error names the series, the path and its
+/// uncertain inputs' values.
+fn non_finite_as_input<M: StudyModel>(error: Error, simulation: &Simulation<&M>) -> Error {
+    let Error::NonFinite { series, path, step, value } = &error else {
+        return error;
+    };
+    let inputs = simulation.model().inputs();
+    let drawn = match simulation.path_inputs(*path) {
+        Ok(values) if !inputs.is_empty() => inputs
+            .iter()
+            .zip(values)
+            .map(|(input, x)| format!("{} = {}", input.name(), crate::error::readable(x)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "no uncertain input: check the fixed parameters".to_owned(),
+    };
+    Error::invalid(
+        "scenario",
+        format!("series `{series}` = {value} on path {path} at period {step}"),
+        format!(
+            "the parameters drive the simulation out of range (the path drew {drawn}): narrow              the laws or values involved"
+        ),
+    )
+}
+
 fn within_rules(error: Error, rules: &[Rule]) -> Error {
     let Error::UnknownSeries { name, available } = &error else {
         return error;

@@ -28,6 +28,7 @@ pub use load::{
     preset_names,
 };
 pub use model::{CloudModel, CloudPath, CloudPlan, MIN_LUMPINESS, QUARTER};
+pub use parameters::Parameter;
 pub use scenario::{
     Capacity, Capex, Chips, DRIVERS, Demand, Finance, HISTORY_QUARTERS, History, Initial,
     MAX_LEAD_QUARTERS, Opex, Price, PriceWar, REGIMES, Scenario, Traditional,

@@ -200,6 +200,44 @@ pub(crate) mod id {
     pub const DISCOUNT_RATE: u32 = 90;
 }
 
+/// One numeric parameter of a scenario as [`Scenario::parameters`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parameter {
+    /// Field path, e.g. `demand.ceiling` (usable with `--set`).
+    pub path: &'static str,
+    /// The group it belongs to in sensitivity analyses (`demand`, `capex`, ...).
+    pub group: &'static str,
+    /// Its value or law in the scenario.
+    pub law: Param,
+    /// Its plausible range, enforced at validation.
+    pub range: (f64, f64),
+}
+
+impl Scenario {
+    /// Every numeric parameter of the scenario, fixed or uncertain, in the order of
+    /// the model's inputs (`docs/model.md`, 3.1). The uncertain ones are the
+    /// model's inputs; making a fixed one uncertain (`--set path=pert(...)`) adds
+    /// it to them.
+    ///
+    /// ```
+    /// let scenario = outpace::cloud::Scenario::alibaba();
+    /// let all = scenario.parameters();
+    /// assert!(all.iter().any(|p| p.path == "demand.ceiling" && !p.law.is_fixed()));
+    /// assert!(all.len() > 30);
+    /// ```
+    pub fn parameters(&self) -> Vec<Parameter> {
+        TABLE
+            .iter()
+            .map(|e| Parameter {
+                path: e.path,
+                group: e.group,
+                law: *(e.get)(self),
+                range: e.range,
+            })
+            .collect()
+    }
+}
+
 /// Every parameter's problem against its domain, in table order.
 pub(crate) fn problems(scenario: &Scenario) -> Vec<crate::Error> {
     TABLE.iter().filter_map(|e| e.problem(scenario)).collect()

@@ -13,13 +13,13 @@
 //! are exact too; so every way of distributing blocks over threads and of merging
 //! the collectors gives the same bits.
 
-use super::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
 use super::first_passage::{PassageKind, ResolvedBarrier, ResolvedPassage};
 use super::model::Model;
 use super::outcome::CENSORED;
 use super::sampling::Sampler;
 use super::{Grid, Hold, PassageTracker, PathStreams, RunControl};
 use crate::math;
+use crate::simd::cell_sums::{BlockRows, COLUMN_LANES, CellSums, all_finite};
 use crate::stats::{Moments, QuantileSketch};
 use std::mem::take;
 

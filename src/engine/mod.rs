@@ -3,7 +3,6 @@
 //! [`Simulation`] runner with its mergeable accumulators, and first-passage
 //! detection over [`Condition`]s.
 
-mod cell_sums;
 mod collector;
 mod condition;
 mod first_passage;

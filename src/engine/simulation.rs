@@ -351,6 +351,23 @@ impl<M: Model> Simulation<M> {
         self
     }
 
+    /// The input values path `path` of this run draws (one per
+    /// [`Model::inputs`], in order), without simulating it: what a report needs to
+    /// say which inputs a failed path had.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run) for the input settings, or a path beyond the run.
+    pub fn path_inputs(&self, path: usize) -> Result<Vec<f64>> {
+        if path >= self.paths {
+            return Err(Error::invalid("path", path, format!("must be below the run's {} paths", self.paths)));
+        }
+        let sampler = Sampler::new(&self.input_settings, self.model.inputs(), self.seed, self.paths as u64)?;
+        let mut values = vec![0.0; self.model.inputs().len()];
+        let mut scratch = vec![0.0; sampler.scratch_len()];
+        sampler.fill(path as u64, &mut values, &mut scratch);
+        Ok(values)
+    }
+
     /// Runs the simulation.
     ///
     /// # Errors

@@ -423,6 +423,12 @@ impl Transition for HawkesStep {
             events = events.saturating_add(1);
             state.count += 1;
             decay = math::exp(-self.beta * remaining);
+            if remaining <= 0.0 || remaining.is_nan() {
+                // The event closed the step: no time is left for another. (With a
+                // finite state the next pass would break with nothing to subtract;
+                // with a non-finite excess it would never break.)
+                break;
+            }
         }
         state.excess = excess;
         state.last_events = events;

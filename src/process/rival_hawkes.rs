@@ -557,6 +557,12 @@ impl RivalHawkesStep {
             state.counts[firm] += 1;
             on_event(self.dt - remaining, firm);
             decay = math::exp(-self.beta * remaining);
+            if remaining <= 0.0 || remaining.is_nan() {
+                // The event closed the step: no time is left for another. (With a
+                // finite state the next pass would break with nothing to subtract;
+                // with a non-finite excess it would never break.)
+                break;
+            }
         }
         state.excess = excess;
         state.excited_clock = e1;

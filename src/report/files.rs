@@ -98,7 +98,7 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
-    fn new(name: impl Into<String>, contents: String) -> Self {
+    pub(crate) fn new(name: impl Into<String>, contents: String) -> Self {
         OutputFile {
             name: name.into(),
             contents,

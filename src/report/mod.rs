@@ -7,6 +7,8 @@
 //! * `svg` draws charts (feature `svg`, on by default);
 //! * `html` writes one self-contained page with the tables and the charts
 //!   (feature `svg`);
+//! * [`sensitivity`] (and `sensitivity_svg`, feature `svg`) report tornado, sweep,
+//!   Sobol and rank analyses;
 //! * [`files`] assembles the files of a report and writes them atomically.
 
 pub mod csv;
@@ -15,6 +17,9 @@ mod format;
 #[cfg(feature = "svg")]
 pub mod html;
 pub mod json;
+pub mod sensitivity;
+#[cfg(feature = "svg")]
+pub mod sensitivity_svg;
 #[cfg(feature = "svg")]
 pub mod svg;
 #[cfg(test)]

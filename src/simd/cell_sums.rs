@@ -1,6 +1,6 @@
 //! Plain `f64` partial sums of a block of paths, cell by cell: the first stage of
-//! the engine's summation (see [`collector`](super::collector) for why results
-//! do not depend on threads or chunking).
+//! the engine's summation (see `engine::collector` for why results do not depend
+//! on threads or chunking).
 
 use crate::stats::{BlockSums, Moments, QuantileSketch, extend_lanes};
 
@@ -144,20 +144,25 @@ impl CellSums {
         let end = first + COLUMN_LANES;
         assert!(end <= row && (count - 1) * row + end <= rows.len());
         assert!(self.lengths().chain([shift.len()]).all(|len| len >= end));
-        // SAFETY (all blocks below): the four arrays and `shift` have at least
-        // `first + 4` values and every row read ends within `rows` (asserted
-        // above); AVX2 is enabled.
+        // The four arrays and `shift` have at least `first + 4` values and every
+        // row read ends within `rows` (asserted above); AVX2 is enabled.
+        // SAFETY: `first + 4 <= len` of the arrays and of `shift`; AVX2.
         let (mut lanes, shift) =
             unsafe { (avx2::Lanes::load(self, first), avx2::load(shift, first)) };
         let mut counted = 0;
         let mut path = 0;
         while path < count {
+            // SAFETY: AVX2 is enabled (the function's target feature).
             let mut buckets = unsafe { avx2::Buckets::of(sketches) };
             let mut missed = None;
             while path < count {
+                // SAFETY: `path < count`, so the row ends at most at
+                // `(count - 1) * row + first + 4 <= rows.len()` (asserted).
                 let x = unsafe { avx2::load(rows, path * row + first) };
+                // SAFETY: AVX2 is enabled.
                 unsafe { lanes.add(x, shift) };
                 path += 1;
+                // SAFETY: AVX2 is enabled.
                 if !unsafe { buckets.count(x) } {
                     missed = Some(x);
                     break;
@@ -165,6 +170,8 @@ impl CellSums {
                 counted += 1;
             }
             if let Some(x) = missed {
+                // SAFETY: `__m256d` is four `f64` lanes, the same size and any
+                // bit pattern valid for both.
                 let values: [f64; COLUMN_LANES] = unsafe { std::mem::transmute(x) };
                 for (sketch, x) in sketches.iter_mut().zip(values) {
                     sketch.add(x);
@@ -174,6 +181,7 @@ impl CellSums {
         for sketch in sketches {
             sketch.add_counted_positive(counted);
         }
+        // SAFETY: `first + 4 <= len` of the four arrays (asserted); AVX2.
         unsafe { lanes.store(self, first) };
     }
 
@@ -281,6 +289,7 @@ mod avx2 {
     /// `at + 4 <= xs.len()` and the CPU supports AVX2.
     #[inline(always)]
     pub unsafe fn load(xs: &[f64], at: usize) -> __m256d {
+        // SAFETY: the caller guarantees `at + 4 <= xs.len()` and AVX2.
         unsafe { _mm256_loadu_pd(xs.as_ptr().add(at)) }
     }
 
@@ -299,6 +308,7 @@ mod avx2 {
         /// The arrays of `cells` have at least `at + 4` values; AVX2.
         #[inline(always)]
         pub unsafe fn load(cells: &CellSums, at: usize) -> Self {
+            // SAFETY: the caller guarantees `at + 4` values in each array and AVX2.
             unsafe {
                 Lanes {
                     sum: load(&cells.sum, at),
@@ -315,6 +325,7 @@ mod avx2 {
         /// As for [`load`](Self::load).
         #[inline(always)]
         pub unsafe fn store(&self, cells: &mut CellSums, at: usize) {
+            // SAFETY: the caller guarantees `at + 4` values in each array and AVX2.
             unsafe {
                 _mm256_storeu_pd(cells.sum.as_mut_ptr().add(at), self.sum);
                 _mm256_storeu_pd(cells.sum_sq.as_mut_ptr().add(at), self.sum_sq);
@@ -329,6 +340,7 @@ mod avx2 {
         /// AVX2.
         #[inline(always)]
         pub unsafe fn add(&mut self, x: __m256d, shift: __m256d) {
+            // SAFETY: register arithmetic only; the caller guarantees AVX2.
             unsafe {
                 let d = _mm256_sub_pd(x, shift);
                 self.sum = _mm256_add_pd(self.sum, d);
@@ -358,6 +370,7 @@ mod avx2 {
             let first = windows.each_ref().map(|w| i64::from(w.0));
             // Below 2^31: a window never exceeds the key range.
             let len = windows.each_ref().map(|w| w.1.len() as i64);
+            // SAFETY: register construction only; the caller guarantees AVX2.
             let (first, len) = unsafe {
                 (
                     _mm256_setr_epi64x(first[0], first[1], first[2], first[3]),
@@ -381,6 +394,8 @@ mod avx2 {
         /// AVX2.
         #[inline(always)]
         pub unsafe fn count(&mut self, x: __m256d) -> bool {
+            // SAFETY: AVX2 is guaranteed by the caller; the unchecked index is in
+            // range because every slot passed the comparison with its length.
             unsafe {
                 let keys = _mm256_srli_epi64::<{ KEY_SHIFT as i32 }>(_mm256_castpd_si256(x));
                 let low = _mm256_set1_epi64x(0xffff_ffff);

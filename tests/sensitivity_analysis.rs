@@ -1,0 +1,446 @@
+//! Sensitivity analyses of models whose answers are known in closed form:
+//! tornado and sweep on a GBM whose drift is the uncertain input (first passage:
+//! the inverse Gaussian law, and the one-period case exactly), Sobol indices and
+//! rank correlations of a linear model with within-path noise.
+
+mod common;
+
+use outpace::analysis::sensitivity::{
+    Grouping, Output, RankScreen, SobolAnalysis, SobolSettings, Sweep, Tornado, TornadoOptions,
+    median_difference,
+};
+use outpace::analysis::{Described, Rule, StudyOptions, Valuation};
+use outpace::calendar::Calendar;
+use outpace::engine::{Component, Grid, Model, Names, PathRng, PathStreams};
+use outpace::inputs::{Domain, Input, Param};
+use outpace::process::standard_normal;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+const SHOCKS: Component = Component::new(1);
+const DRIFT_STREAM: Component = Component::new(100);
+const SIGMA: f64 = 0.3;
+const BARRIER: f64 = 1.3;
+const DRIFT: Param = Param::Uniform {
+    min: -0.1,
+    max: 0.5,
+};
+
+/// `x_t = exp((mu - sigma^2/2) t + sigma W_t)`, `mu` the uncertain input, with
+/// the log return `ln x_K` as its value.
+struct DriftGbm {
+    inputs: Vec<Input>,
+}
+
+impl DriftGbm {
+    fn new() -> DriftGbm {
+        let input = Input::new("drift", "demand", DRIFT, Domain::any(), DRIFT_STREAM).unwrap();
+        DriftGbm {
+            inputs: vec![input],
+        }
+    }
+}
+
+impl Model for DriftGbm {
+    type Plan = f64;
+    type State = (f64, f64, PathRng);
+
+    fn series(&self) -> Names<'_> {
+        Names::new(&["x"])
+    }
+    fn exponentiated(&self) -> Names<'_> {
+        Names::new(&["x"])
+    }
+    fn scalars(&self) -> Names<'_> {
+        Names::new(&["log_return"])
+    }
+    fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+    fn plan(&self, grid: &Grid) -> outpace::Result<f64> {
+        Ok(grid.dt())
+    }
+    fn init(&self, _: &f64, streams: &PathStreams, obs: &mut [f64]) -> Self::State {
+        obs[0] = 0.0;
+        (0.0, streams.input(0).unwrap(), streams.rng(SHOCKS))
+    }
+    fn step(&self, dt: &f64, (log_x, mu, rng): &mut Self::State, _: usize, obs: &mut [f64]) {
+        *log_x += (*mu - SIGMA * SIGMA / 2.0) * dt + SIGMA * dt.sqrt() * standard_normal(rng);
+        obs[0] = *log_x;
+    }
+    fn finish(&self, _: &f64, (log_x, _, _): &Self::State, scalars: &mut [f64]) {
+        scalars[0] = *log_x;
+    }
+}
+
+fn gbm_study(per_year: u32, steps: usize) -> Described<DriftGbm> {
+    Described::new(
+        "gbm",
+        DriftGbm::new(),
+        Calendar::Periods { per_year },
+        steps,
+    )
+    .rule(Rule::new("hit", "Reaches the barrier", &format!("x >= {BARRIER}")).unwrap())
+    .value(Valuation {
+        scalar: "log_return".into(),
+        label: "log return".into(),
+        description: "ln x at the horizon".into(),
+    })
+}
+
+fn phi(z: f64) -> f64 {
+    Normal::standard().cdf(z)
+}
+
+/// `P(max_{t <= T} ln x_t >= ln b)` for a Brownian motion with drift `nu` and
+/// volatility `sigma`: the inverse Gaussian law of the first passage time.
+fn passage_by(mu: f64, t: f64, barrier: f64) -> f64 {
+    let (nu, a, s) = (mu - SIGMA * SIGMA / 2.0, barrier.ln(), SIGMA * t.sqrt());
+    phi((nu * t - a) / s) + (2.0 * nu * a / (SIGMA * SIGMA)).exp() * phi((-a - nu * t) / s)
+}
+
+/// `P(ln x_T >= ln b)`, exact for a one-period horizon.
+fn above_at(mu: f64, t: f64) -> f64 {
+    let nu = mu - SIGMA * SIGMA / 2.0;
+    1.0 - phi((BARRIER.ln() - nu * t) / (SIGMA * t.sqrt()))
+}
+
+fn options(paths: usize, seed: u64) -> StudyOptions {
+    StudyOptions {
+        paths,
+        seed,
+        ..StudyOptions::default()
+    }
+}
+
+#[test]
+fn tornado_of_one_period_gbm_is_the_closed_form_exactly() {
+    let tornado = Tornado::run(
+        &gbm_study(1, 1),
+        &options(20_000, 3),
+        &TornadoOptions::default(),
+    )
+    .unwrap();
+    let bar = &tornado.bars[0];
+    let (lo, hi) = (DRIFT.quantile(0.1), DRIFT.quantile(0.9));
+    assert_eq!((bar.low_values[0], bar.high_values[0]), (lo, hi));
+    let p = bar.rules[0].probability();
+    let n = 20_000.0;
+    for (estimate, mu) in [(p.baseline, lo), (p.alternative, hi)] {
+        let truth = above_at(mu, 1.0);
+        let se = (truth * (1.0 - truth) / n).sqrt();
+        common::assert_within("P(x_1 >= b)", estimate, se, truth);
+        // Power: the drift taken as the log drift (no -sigma^2/2) is rejected.
+        common::assert_rejects(
+            "P with mu as log drift",
+            estimate,
+            se,
+            above_at(mu + SIGMA * SIGMA / 2.0, 1.0),
+        );
+    }
+    let swing = above_at(hi, 1.0) - above_at(lo, 1.0);
+    common::assert_within("swing", p.difference.estimate, p.paired_std_error, swing);
+    assert!(p.difference.contains(p.difference.estimate));
+    // Common random numbers: the paths that pass at the low drift also pass at the high.
+    assert!(p.paired_std_error < p.unpaired_std_error, "{p:?}");
+    // The median log return is nu T exactly at a fixed drift: the swing is hi - lo.
+    let value = bar.value.unwrap();
+    let se = SIGMA * (std::f64::consts::PI / 2.0 / n).sqrt();
+    common::assert_within(
+        "median log return at P90",
+        value.alternative,
+        se,
+        hi - SIGMA * SIGMA / 2.0,
+    );
+    assert!(value.difference.contains(hi - lo), "{value:?}");
+    assert!(
+        !value.difference.contains(0.9 * (hi - lo)),
+        "the paired interval is tight: {value:?}"
+    );
+}
+
+#[test]
+fn tornado_of_gbm_first_passage_follows_the_inverse_gaussian_law() {
+    // 100 steps a year over two years; the discrete barrier is the continuous one
+    // shifted by exp(0.5826 sigma sqrt(dt)) (Broadie, Glasserman and Kou 1997).
+    let (per_year, steps, paths) = (100u32, 200, 8_000);
+    let dt = 1.0 / f64::from(per_year);
+    let shifted = BARRIER * (0.5826 * SIGMA * dt.sqrt()).exp();
+    let tornado = Tornado::run(
+        &gbm_study(per_year, steps),
+        &options(paths, 5),
+        &TornadoOptions::default(),
+    )
+    .unwrap();
+    let bar = &tornado.bars[0];
+    let p = bar.rules[0].probability();
+    for (estimate, mu) in [
+        (p.baseline, bar.low_values[0]),
+        (p.alternative, bar.high_values[0]),
+    ] {
+        let truth = passage_by(mu, 2.0, shifted);
+        let se = (truth * (1.0 - truth) / paths as f64).sqrt();
+        common::assert_within("P(T <= 2)", estimate, se, truth);
+        // Power: without the reflection term (the terminal law alone) it fails.
+        common::assert_rejects("terminal law", estimate, se, above_at(mu, 2.0));
+    }
+    let truth =
+        passage_by(bar.high_values[0], 2.0, shifted) - passage_by(bar.low_values[0], 2.0, shifted);
+    common::assert_within("swing", p.difference.estimate, p.paired_std_error, truth);
+    // Median first-passage period among paths that pass, at the high drift: the
+    // period where the conditional law crosses 1/2.
+    let mu = bar.high_values[0];
+    let total = passage_by(mu, 2.0, shifted);
+    let median = (1..=steps)
+        .find(|&k| passage_by(mu, k as f64 * dt, shifted) >= total / 2.0)
+        .unwrap();
+    let estimate = bar.rules[0].median().unwrap().alternative;
+    assert!(
+        estimate.abs_diff(median) <= 3,
+        "median period {estimate}, closed form {median}"
+    );
+}
+
+#[test]
+fn sweep_points_are_the_closed_form_and_paired_against_the_first() {
+    let values = [0.0, 0.2, 0.4];
+    let sweep = Sweep::run(&gbm_study(1, 1), &options(20_000, 9), "drift", &values).unwrap();
+    assert_eq!(sweep.points.len(), 3);
+    for point in &sweep.points {
+        let truth = above_at(point.value, 1.0);
+        let within = point.within[0];
+        assert!(
+            within.contains(truth)
+                || (within.estimate - truth).abs()
+                    < 4.0 * (truth * (1.0 - truth) / 20_000.0).sqrt(),
+            "{point:?}"
+        );
+        let d = point.against_first[0].probability();
+        let expected = truth - above_at(values[0], 1.0);
+        if point.value == values[0] {
+            assert_eq!(d.difference.estimate, 0.0);
+        } else {
+            common::assert_within(
+                "sweep difference",
+                d.difference.estimate,
+                d.paired_std_error,
+                expected,
+            );
+        }
+    }
+    assert!(Sweep::run(&gbm_study(1, 1), &options(100, 9), "nope", &values).is_err());
+    assert!(Sweep::run(&gbm_study(1, 1), &options(100, 9), "drift", &[0.1]).is_err());
+}
+
+#[test]
+fn median_difference_intervals_cover_at_the_stated_rate() {
+    // b = a + delta + e with a, e independent normals: median(b) - median(a) = delta.
+    let (n, seeds, delta) = (300, 200u64, 0.5);
+    let mut covered = 0u64;
+    for seed in 0..seeds {
+        let streams = PathStreams::new(seed, 0);
+        let mut rng = streams.rng(Component::new(9));
+        let a: Vec<f64> = (0..n).map(|_| standard_normal(&mut rng)).collect();
+        let b: Vec<f64> = a
+            .iter()
+            .map(|x| x + delta + 0.5 * standard_normal(&mut rng))
+            .collect();
+        let d = median_difference(&a, &b, 0.9, 200, seed).unwrap();
+        covered += u64::from(d.difference.contains(delta));
+    }
+    // The percentile bootstrap of a median is roughly nominal at n = 300.
+    common::assert_proportion("coverage of 90% intervals", covered, seeds, 0.9);
+}
+
+const A1: f64 = 2.0;
+const A2: f64 = 1.0;
+const NOISE: f64 = 1.5;
+
+/// `y = a1 x1 + a2 x2 + s Z`, `x1, x2` standard normal inputs in groups `g1`,
+/// `g2`, `Z` the within-path noise.
+struct Linear {
+    inputs: Vec<Input>,
+}
+
+impl Model for Linear {
+    type Plan = ();
+    type State = f64;
+    fn series(&self) -> Names<'_> {
+        Names::new(&["level"])
+    }
+    fn scalars(&self) -> Names<'_> {
+        Names::new(&["y"])
+    }
+    fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+    fn plan(&self, _: &Grid) -> outpace::Result<()> {
+        Ok(())
+    }
+    fn init(&self, _: &(), streams: &PathStreams, obs: &mut [f64]) -> f64 {
+        let z = standard_normal(&mut streams.rng(SHOCKS));
+        let y = A1 * streams.input(0).unwrap() + A2 * streams.input(1).unwrap() + NOISE * z;
+        obs[0] = y;
+        y
+    }
+    fn step(&self, _: &(), y: &mut f64, _: usize, obs: &mut [f64]) {
+        obs[0] = *y;
+    }
+    fn finish(&self, _: &(), y: &f64, scalars: &mut [f64]) {
+        scalars[0] = *y;
+    }
+}
+
+fn linear() -> Described<Linear> {
+    let normal = Param::Normal {
+        mean: 0.0,
+        std_dev: 1.0,
+    };
+    let inputs = vec![
+        Input::new("x1", "g1", normal, Domain::any(), Component::new(101)).unwrap(),
+        Input::new("x2", "g2", normal, Domain::any(), Component::new(102)).unwrap(),
+    ];
+    Described::new(
+        "linear",
+        Linear { inputs },
+        Calendar::Periods { per_year: 1 },
+        2,
+    )
+    .rule(Rule::new("positive", "Positive", "level >= 0").unwrap())
+    .value(Valuation {
+        scalar: "y".into(),
+        label: "y".into(),
+        description: "y".into(),
+    })
+}
+
+#[test]
+fn sobol_indices_of_a_linear_model_with_noise_are_the_variance_shares() {
+    let v = A1 * A1 + A2 * A2 + NOISE * NOISE;
+    let settings = SobolSettings {
+        base: 4096,
+        ..SobolSettings::default()
+    };
+    let analysis = SobolAnalysis::run(&linear(), &options(1, 11), &settings).unwrap();
+    assert_eq!(analysis.factors, ["x1", "x2", outpace::engine::NOISE_GROUP]);
+    assert_eq!(analysis.paths, 4096 * 5);
+    let column = analysis.column(&Output::Value).unwrap();
+    let shares = [A1 * A1 / v, A2 * A2 / v, NOISE * NOISE / v];
+    for (g, share) in shares.iter().enumerate() {
+        for (what, index) in [
+            ("first", analysis.indices.first[[g, column]]),
+            ("total", analysis.indices.total[[g, column]]),
+        ] {
+            let index = index.unwrap();
+            let se = (index.upper - index.lower) / (2.0 * 1.96);
+            common::assert_within(
+                &format!("{what} index of {}", analysis.factors[g]),
+                index.estimate,
+                se,
+                *share,
+            );
+            assert!(se < 0.03, "{what} {g}: {index:?}");
+        }
+    }
+    // Power: without the noise factor, x1's share would be a1^2 / (a1^2 + a2^2).
+    let x1 = analysis.indices.first[[0, column]].unwrap();
+    let se = (x1.upper - x1.lower) / (2.0 * 1.96);
+    common::assert_rejects(
+        "share without noise",
+        x1.estimate,
+        se,
+        A1 * A1 / (A1 * A1 + A2 * A2),
+    );
+    // Grouped by group name, the factors are the groups.
+    let grouped = SobolAnalysis::run(
+        &linear(),
+        &options(1, 11),
+        &SobolSettings {
+            base: 256,
+            by: Grouping::Groups,
+            ..settings
+        },
+    )
+    .unwrap();
+    assert_eq!(grouped.factors, ["g1", "g2", outpace::engine::NOISE_GROUP]);
+    assert!(
+        grouped
+            .column(&Output::Reached {
+                rule: "positive".into(),
+                period: 2
+            })
+            .is_some()
+    );
+}
+
+#[test]
+fn rank_correlations_of_a_gaussian_linear_model_are_the_closed_form() {
+    let n = 20_000;
+    let screen = RankScreen::run(&linear(), &options(n, 13)).unwrap();
+    let column = screen.outputs.iter().position(|o| o == "value").unwrap();
+    let v = A1 * A1 + A2 * A2 + NOISE * NOISE;
+    for (j, a) in [A1, A2].into_iter().enumerate() {
+        // Spearman's rho of a bivariate normal with correlation r: (6/pi) asin(r/2).
+        let r = a / v.sqrt();
+        let truth = 6.0 / std::f64::consts::PI * (r / 2.0).asin();
+        let rho = screen.spearman[[j, column]].unwrap();
+        let se = (1.06 / (n as f64 - 3.0)).sqrt() * (1.0 - truth * truth);
+        common::assert_within("Spearman", rho, se, truth);
+        // Power: the within-path noise left out of the variance.
+        let without_noise = a / (A1 * A1 + A2 * A2).sqrt();
+        let wrong = 6.0 / std::f64::consts::PI * (without_noise / 2.0).asin();
+        common::assert_rejects("correlation without the noise", rho, se, wrong);
+    }
+    assert!(screen.regression.r_squared[column].unwrap() < 0.8);
+}
+
+#[test]
+fn bad_settings_are_errors() {
+    let study = gbm_study(1, 1);
+    let bad = TornadoOptions {
+        low: 0.9,
+        high: 0.1,
+        ..TornadoOptions::default()
+    };
+    assert!(
+        Tornado::run(&study, &options(10, 1), &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("quantiles")
+    );
+    let unknown = TornadoOptions {
+        sort_by: Some("nope".into()),
+        ..TornadoOptions::default()
+    };
+    assert!(
+        Tornado::run(&study, &options(10, 1), &unknown)
+            .unwrap_err()
+            .to_string()
+            .contains("nope")
+    );
+    let none = Described::new(
+        "none",
+        outpace::engine::ProcessModel::new("x", outpace::process::Gbm::new(0.0, 0.1, 1.0).unwrap()),
+        Calendar::Periods { per_year: 1 },
+        2,
+    )
+    .rule(Rule::new("r", "r", "x >= 2").unwrap());
+    assert!(
+        Tornado::run(&none, &options(10, 1), &TornadoOptions::default())
+            .unwrap_err()
+            .to_string()
+            .contains("no uncertain input")
+    );
+}
+
+#[test]
+fn a_path_that_overflows_is_bad_input_naming_its_inputs() {
+    // A drift of 1000 a year overflows exp within a period: the study reports the
+    // path's inputs instead of an internal failure.
+    let input = Input::new("drift", "demand", Param::Uniform { min: 1e3, max: 2e3 }, Domain::any(), DRIFT_STREAM).unwrap();
+    let model = Described::new("gbm", DriftGbm { inputs: vec![input] }, Calendar::Periods { per_year: 1 }, 2)
+        .rule(Rule::new("hit", "Reaches the barrier", "x >= 2").unwrap());
+    let error = outpace::analysis::Study::run(&model, &options(8, 1)).unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, outpace::Error::InvalidParameter { .. }), "{message}");
+    assert!(message.contains("series `x`") && message.contains("drift = 1"), "{message}");
+}
