@@ -1,7 +1,7 @@
 //! The subcommands.
 
 use crate::precision;
-use crate::progress::{Progress, handle_interrupts};
+use crate::progress::{self, Progress, handle_interrupts};
 use crate::shard::Kind;
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
 use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
@@ -106,7 +106,17 @@ impl Settings {
         })
     }
 
-    /// Writes `files` into `--out`, if given, after a last check for Ctrl-C.
+    /// Refuses an `--out` directory that a report may not replace (see
+    /// [`files::write_report_dir`]), before any time is spent simulating.
+    pub(crate) fn check_out(&self) -> Result<(), Failure> {
+        match &self.out {
+            Some(dir) => files::check_report_dir(dir).map_err(out_failure),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `files` as the `--out` directory, if given, all or nothing: Ctrl-C
+    /// before the report is in place leaves nothing new (exit 130).
     pub(crate) fn write(&self, control: &RunControl, files: &[OutputFile]) -> Result<(), Failure> {
         if control.is_cancelled() {
             return Err(Failure::Interrupted);
@@ -114,11 +124,23 @@ impl Settings {
         let Some(dir) = &self.out else {
             return Ok(());
         };
-        files::write_files(dir, files)?;
+        {
+            let _writing = progress::writing();
+            files::write_report_dir(dir, files, &|| control.is_cancelled()).map_err(out_failure)?;
+        }
         if !self.quiet {
             eprintln!("wrote {} files to {}", files.len(), dir.display());
         }
         Ok(())
+    }
+}
+
+/// The failure of writing `--out`: a refused directory is bad input.
+fn out_failure(error: files::WriteError) -> Failure {
+    match error {
+        files::WriteError::Refused(why) => Failure::Input(vec![format!("--out: {why}")]),
+        files::WriteError::Cancelled => Failure::Interrupted,
+        files::WriteError::Io(e) => Failure::Internal(e.to_string()),
     }
 }
 
@@ -152,6 +174,7 @@ pub(crate) fn load_source(
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
+    settings.check_out()?;
     let control = control();
     let one = std::slice::from_ref(&scenario);
     if let Some(done) = crate::shard::intercept(Kind::Run, settings, one, &control) {
@@ -195,6 +218,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     }
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
+    settings.check_out()?;
     let control = control();
     if let Some(done) = crate::shard::intercept(Kind::Compare, settings, &scenarios, &control) {
         return done;

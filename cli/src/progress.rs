@@ -2,14 +2,14 @@
 //!
 //! Runs share one [`RunControl`]: its count of finished paths drives the bar, and
 //! the first Ctrl-C cancels through it (the run stops after the blocks in flight and
-//! nothing is written); a second Ctrl-C exits at once with code 130.
+//! nothing is written); a second Ctrl-C exits at once with code 130, after the
+//! output directory, if it is being written, has been undone.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use outpace::engine::RunControl;
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,17 @@ const SHOW_AFTER: Duration = Duration::from_secs(1);
 /// How often the bar refreshes.
 const TICK: Duration = Duration::from_millis(100);
 
+/// Held while the output directory is written: a second Ctrl-C waits for it, so
+/// the writer can undo its work (it sees the first press) before the process exits.
+static WRITING: Mutex<()> = Mutex::new(());
+
+/// Marks the output as being written until the guard is dropped.
+pub fn writing() -> MutexGuard<'static, ()> {
+    WRITING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Routes Ctrl-C to `control`: the first press cancels the run, the second exits
 /// with [`INTERRUPTED`]. Without a handler (it could not be installed), Ctrl-C
 /// ends the process the usual way, which atomic writes make safe too.
@@ -30,6 +41,7 @@ pub fn handle_interrupts(control: &Arc<RunControl>) {
     let pressed = AtomicBool::new(false);
     let _ = ctrlc::set_handler(move || {
         if pressed.swap(true, Ordering::SeqCst) {
+            drop(writing());
             std::process::exit(i32::from(INTERRUPTED));
         }
         eprintln!("\ninterrupted: stopping (press Ctrl-C again to quit at once)");

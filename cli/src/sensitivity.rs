@@ -138,6 +138,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Failure> {
         }
     }
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
+    settings.check_out()?;
     let control = control();
     let model = CloudModel::new(scenario)?;
     let options = settings.options(&model, &control)?;

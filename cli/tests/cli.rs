@@ -124,11 +124,12 @@ fn check_cloud_files(dir: &Path, summary: &Summary) {
     let revenue = summary.series("revenue").unwrap();
     let median_2030 = rows
         .iter()
-        .find(|r| r[1] == "revenue" && r[3] == "2030Q4" && r[5] == "p50")
+        .find(|r| r[1] == "revenue" && r[4] == "2030Q4" && r[6] == "p50")
         .unwrap();
-    assert_eq!(median_2030[6], "0.5");
-    assert_eq!(number(&median_2030[7]), revenue.band(0.5).unwrap()[19]);
-    let statistics: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[5].as_str()).collect();
+    assert_eq!(median_2030[2], "RMB bn per quarter");
+    assert_eq!(median_2030[7], "0.5");
+    assert_eq!(number(&median_2030[8]), revenue.band(0.5).unwrap()[19]);
+    let statistics: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[6].as_str()).collect();
     let expected: std::collections::BTreeSet<&str> =
         ["p5", "p10", "p25", "p50", "p75", "p90", "p95", "mean"].into();
     assert_eq!(statistics, expected);
@@ -368,5 +369,168 @@ fn ctrl_c_stops_cleanly_with_code_130() {
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     assert!(!out.exists(), "no report is written");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn out_refuses_directories_outpace_did_not_write() {
+    let dir = scratch("foreign");
+    fs::write(dir.join("notes.md"), "mine").unwrap();
+    let out = dir.to_str().unwrap();
+    let output = outpace(&[
+        "run", "--preset", "alibaba", "--paths", "500", "-q", "--out", out,
+    ]);
+    assert_bad_input(&output, &["--out", "not written by outpace", ".outpace"]);
+    assert_eq!(names(&dir), ["notes.md"]);
+    // The issue's case: a file of the set pre-created as a directory.
+    fs::remove_file(dir.join("notes.md")).unwrap();
+    fs::create_dir(dir.join(files::FAN_CHART_CSV)).unwrap();
+    let output = outpace(&[
+        "run", "--preset", "alibaba", "--paths", "500", "-q", "--out", out,
+    ]);
+    assert_bad_input(&output, &["--out", "fan_chart.csv"]);
+    assert_eq!(names(&dir), [files::FAN_CHART_CSV]);
+    assert!(names(&dir.join(files::FAN_CHART_CSV)).is_empty());
+    let parent = dir.parent().unwrap();
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        names(parent).iter().filter(|n| n.contains(&name)).count(),
+        1,
+        "no temporary sibling"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_reused_out_directory_holds_only_the_new_report() {
+    let dir = scratch("reused").join("report");
+    let out = dir.to_str().unwrap();
+    let compare = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        "preset:chip_ban",
+        "--paths",
+        "500",
+        "-q",
+        "--out",
+        out,
+    ]);
+    assert_eq!(compare.status.code(), Some(0), "{}", stderr(&compare));
+    assert!(dir.join(files::COMPARISON_CSV).is_file());
+    let run = outpace(&[
+        "run", "--preset", "alibaba", "--paths", "500", "-q", "--out", out,
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let written = names(&dir);
+    assert!(
+        !written.iter().any(|n| n.starts_with("compar")),
+        "{written:?}"
+    );
+    let marker = fs::read_to_string(dir.join(files::MARKER)).unwrap();
+    let mut listed: Vec<&str> = marker.lines().filter(|l| !l.starts_with('#')).collect();
+    listed.push(files::MARKER);
+    listed.sort_unstable();
+    assert_eq!(written, listed, "exactly the files the marker lists");
+    assert!(written.contains(&files::REPORT_HTML.to_owned()));
+    fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn an_unwritable_out_directory_leaves_nothing_behind() {
+    let dir = scratch("unwritable");
+    // The temporary sibling's name exceeds the file system's limit of 255 bytes.
+    let out = dir.join("r".repeat(240));
+    let output = Command::new(env!("CARGO_BIN_EXE_outpace"))
+        .args([
+            "run", "--preset", "alibaba", "--paths", "500", "-q", "--out",
+        ])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("error: cannot"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Ctrl-C (once or twice) at moments spread over a whole run, writing included:
+/// the outcome is either exit 130 with nothing new, or (the signal came after the
+/// report was in place) exit 0 with the whole report.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_any_moment_leaves_all_or_nothing() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("interrupt-any");
+    let out = dir.join("report");
+    let run = |presses: usize, delay: Duration| {
+        let child = Command::new(env!("CARGO_BIN_EXE_outpace"))
+            .args([
+                "run", "--preset", "alibaba", "--paths", "10000", "-q", "--out",
+            ])
+            .arg(&out)
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        for _ in 0..presses {
+            let _ = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+        }
+        let status = child.wait_with_output().unwrap().status;
+        // Before the handler is installed, SIGINT ends the process the default way
+        // (the shell shows 130 too); nothing has been written by then.
+        use std::os::unix::process::ExitStatusExt;
+        match status.signal() {
+            Some(2) => Some(130),
+            _ => status.code(),
+        }
+    };
+    // How long an uninterrupted run takes, writing included.
+    let started = Instant::now();
+    assert_eq!(run(0, Duration::ZERO), Some(0));
+    let whole = started.elapsed();
+    let complete = names(&out);
+    fs::remove_dir_all(&out).unwrap();
+    let mut interrupted = 0;
+    for step in 0..=7u32 {
+        for presses in [1, 2] {
+            let code = run(presses, whole * step / 6);
+            match code {
+                Some(130) => {
+                    interrupted += 1;
+                    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+                }
+                Some(0) => {
+                    assert_eq!(names(&out), complete);
+                    fs::remove_dir_all(&out).unwrap();
+                }
+                other => panic!("exit {other:?} after {presses} Ctrl-C at step {step}"),
+            }
+            assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+        }
+    }
+    assert!(
+        interrupted >= 8,
+        "most presses interrupt the run ({interrupted})"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -88,7 +88,7 @@ fn run_report_and_tables_are_pinned() {
         out.to_str().unwrap(),
     ]);
     check("run.txt", &text);
-    for file in ["breakeven.csv", "fan_chart.csv"] {
+    for file in ["breakeven.csv", "breakeven_dates.csv", "fan_chart.csv"] {
         check(file, &fs::read_to_string(out.join(file)).unwrap());
     }
     let summary: serde_json::Value =

@@ -9,6 +9,7 @@ mod decomposition;
 mod described;
 mod fan;
 mod model;
+mod paired_cdf;
 mod precision;
 mod rule;
 pub mod sensitivity;
@@ -23,6 +24,7 @@ pub use decomposition::{Decomposition, DecompositionYear};
 pub use described::Described;
 pub use fan::{FAN_LEVELS, FanChart};
 pub use model::{Headline, ModelInfo, StudyModel, Valuation};
+pub use paired_cdf::paired_cdf_difference;
 pub use precision::{
     DEFAULT_FIRST_BATCH, DEFAULT_MAX_PATHS, PreciseStudy, Precision, PrecisionStep, PrecisionTarget,
 };

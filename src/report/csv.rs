@@ -30,9 +30,10 @@ use super::json::{ComparisonSummary, Period, Summary};
 use std::fmt::Write;
 
 /// Columns of [`fan_chart`].
-pub const FAN_CHART_COLUMNS: [&str; 8] = [
+pub const FAN_CHART_COLUMNS: [&str; 9] = [
     "scenario",
     "series",
+    "unit",
     "period",
     "label",
     "date",
@@ -51,6 +52,25 @@ pub const BREAKEVEN_COLUMNS: [&str; 8] = [
     "probability",
     "lower",
     "upper",
+];
+
+/// Columns of [`breakeven_dates`].
+pub const BREAKEVEN_DATES_COLUMNS: [&str; 15] = [
+    "scenario",
+    "rule",
+    "title",
+    "paths",
+    "within_horizon",
+    "lower",
+    "upper",
+    "never",
+    "p10_period",
+    "p10_label",
+    "p50_period",
+    "p50_label",
+    "p90_period",
+    "p90_label",
+    "mean_period",
 ];
 
 /// Columns of [`comparison`].
@@ -76,7 +96,8 @@ pub const COMPARISON_COLUMNS: [&str; 16] = [
 /// Per-period statistics of the series: for each scenario, series and period, one
 /// row per quantile of the fan-chart series (`statistic` = `p5`, `p10`, `p25`,
 /// `p50`, `p75`, `p90`, `p95`, with its level in `quantile`) and one row for the
-/// mean of every series (`statistic` = `mean`, `quantile` empty).
+/// mean of every series (`statistic` = `mean`, `quantile` empty); `unit` is the
+/// series' unit (e.g. `RMB bn per quarter`, empty when the model gives none).
 pub fn fan_chart<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String {
     let mut out = header(&FAN_CHART_COLUMNS);
     for summary in summaries {
@@ -84,7 +105,14 @@ pub fn fan_chart<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
             for period in &summary.periods {
                 let k = period.period;
                 let [index, label, date] = period_fields(period);
-                let fields = [summary.name(), series.name.as_str(), &index, &label, &date];
+                let fields = [
+                    summary.name(),
+                    series.name.as_str(),
+                    series.unit.as_str(),
+                    &index,
+                    &label,
+                    &date,
+                ];
                 for band in &series.quantiles {
                     let statistic = percentile_label(band.level);
                     let (level, value) = (number(band.level), number(band.values[k]));
@@ -124,6 +152,35 @@ pub fn breakeven<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String
                     ],
                 );
             }
+        }
+    }
+    out
+}
+
+/// When paths break even, one row per scenario and rule: the probability of
+/// breaking even within the horizon with its interval, the share that never does
+/// (`never`), and the P10, median and P90 of the break-even period among the paths
+/// that break even, as period indices and labels (empty when no path does), and
+/// the mean period.
+pub fn breakeven_dates<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> String {
+    let mut out = header(&BREAKEVEN_DATES_COLUMNS);
+    for summary in summaries {
+        for b in &summary.breakevens {
+            let h = &b.within_horizon;
+            let numbers = [h.estimate, h.lower, h.upper, b.censored].map(number);
+            let dates = [&b.p10, &b.p50, &b.p90].map(|p| match p {
+                Some(p) => [p.period.to_string(), p.label.clone()],
+                None => Default::default(),
+            });
+            let paths = b.paths.to_string();
+            let mean = b.mean_period.map(number).unwrap_or_default();
+            let fields: Vec<&str> = [summary.name(), &b.key, &b.title, &paths]
+                .into_iter()
+                .chain(numbers.iter().map(String::as_str))
+                .chain(dates.iter().flatten().map(String::as_str))
+                .chain([mean.as_str()])
+                .collect();
+            row(&mut out, &fields);
         }
     }
     out

@@ -31,6 +31,7 @@
 
 use crate::analysis::{
     BreakEven, Comparison, FAN_LEVELS, Headline, ProbabilityDifference, Study, Valuation,
+    paired_cdf_difference, passage_of,
 };
 use crate::calendar::Calendar;
 use crate::engine::ScalarSummary;
@@ -275,6 +276,85 @@ pub struct ScalarStats {
     pub quantiles: Vec<QuantileValue>,
     /// Share of paths with a positive value (`None` if the values were not kept).
     pub probability_positive: Option<f64>,
+    /// A histogram of the values (`None` if the values were not kept).
+    #[serde(default)]
+    pub histogram: Option<Histogram>,
+}
+
+/// A histogram of values on equal-width bins with round edges.
+///
+/// Bin `i` is `[edges[i], edges[i + 1])`, the last bin also holds its upper edge;
+/// `counts[i]` is the number of values in bin `i`, so `edges.len() ==
+/// counts.len() + 1` and the counts add up to the number of values. With `m`
+/// bins wanted, `m = clamp(ceil(2 n^(1/3)), 5, 50)` (Rice's rule, capped), the bin
+/// width is the smallest of `{1, 2, 2.5, 5} x 10^j` at least `(max - min) / m`, and
+/// the edges are multiples of it from the one at or below `min` to the first at or
+/// above `max`: round numbers, and at most `m + 1` bins.
+///
+/// ```
+/// use outpace::report::json::Histogram;
+/// let h = Histogram::of(&[0.3, 1.2, 1.9, 4.0, 9.99]).unwrap();
+/// assert_eq!(h.counts.iter().sum::<u64>(), 5);
+/// assert_eq!(h.edges.len(), h.counts.len() + 1);
+/// assert!(h.edges[0] <= 0.3 && *h.edges.last().unwrap() >= 9.99);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Bin edges, increasing.
+    pub edges: Vec<f64>,
+    /// Values in each bin.
+    pub counts: Vec<u64>,
+}
+
+impl Histogram {
+    /// Fewest and most bins of [`Histogram::of`].
+    pub const BINS: (usize, usize) = (5, 50);
+
+    /// The histogram of the finite `values`; `None` when there is none.
+    pub fn of(values: &[f64]) -> Option<Histogram> {
+        let finite = || values.iter().copied().filter(|x| x.is_finite());
+        let (min, max) = finite().fold(None, |range: Option<(f64, f64)>, x| {
+            Some(range.map_or((x, x), |(lo, hi)| (lo.min(x), hi.max(x))))
+        })?;
+        let n = finite().count();
+        let target = ((2.0 * (n as f64).cbrt()).ceil() as usize).clamp(Self::BINS.0, Self::BINS.1);
+        let width = round_width((max - min) / target as f64, max.abs().max(min.abs()));
+        let start = (min / width).floor() * width;
+        // `1e-9`: a `max` that rounding puts a hair above an edge stays in the bin below.
+        let bins = (((max - start) / width - 1e-9).ceil() as usize).max(1);
+        let mut counts = vec![0u64; bins];
+        for x in finite() {
+            let bin = ((x - start) / width).floor().max(0.0) as usize;
+            counts[bin.min(bins - 1)] += 1;
+        }
+        let edges = (0..=counts.len())
+            .map(|i| start + i as f64 * width)
+            .collect();
+        Some(Histogram { edges, counts })
+    }
+
+    /// The number of values.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// The smallest of `{1, 2, 2.5, 5} x 10^j` at least `raw`; for a zero range, a
+/// width of a tenth of the values' magnitude (1 for zero).
+fn round_width(raw: f64, magnitude: f64) -> f64 {
+    let raw = if raw > 0.0 {
+        raw
+    } else if magnitude > 0.0 {
+        magnitude / 10.0
+    } else {
+        1.0
+    };
+    let decade = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * decade)
+        .find(|&w| w >= raw * (1.0 - 1e-12))
+        .unwrap_or(10.0 * decade)
 }
 
 impl ScalarStats {
@@ -299,6 +379,7 @@ impl ScalarStats {
             probability_positive: scalar
                 .values()
                 .map(|v| v.iter().filter(|&&x| x > 0.0).count() as f64 / v.len() as f64),
+            histogram: scalar.values().and_then(Histogram::of),
         }
     }
 }
@@ -428,6 +509,12 @@ pub struct PairedDifference {
     /// Difference in the median break-even period, `None` when either scenario has
     /// no path that breaks even.
     pub median: Option<MedianShift>,
+    /// `cdf_difference[k]`: the difference in the probability of having broken even
+    /// by period `k`, alternative minus baseline, with its paired interval
+    /// ([`paired_cdf_difference`]), over the periods both scenarios simulate; empty
+    /// when not computed.
+    #[serde(default)]
+    pub cdf_difference: Vec<Interval>,
 }
 
 /// The medians of the break-even period and their paired difference.
@@ -462,8 +549,22 @@ impl PairedDifference {
                 resamples: m.resamples,
                 valid_resamples: m.valid_resamples,
             }),
+            cdf_difference: Vec::new(),
         }
     }
+}
+
+/// The per-period paired difference of `comparison`'s rule between `baseline` and
+/// `alternative`; empty when a study lacks the rule's passage times (which a
+/// comparison made by [`Study::compare`] never does).
+fn cdf_difference(baseline: &Study, alternative: &Study, comparison: &Comparison) -> Vec<Interval> {
+    let curve = || {
+        let rule = baseline.breakeven(comparison.rule())?.rule();
+        let base = passage_of(rule, baseline.outcome()).ok()?;
+        let alt = passage_of(rule, alternative.outcome()).ok()?;
+        paired_cdf_difference(&base.head(alt.paths()), alt, comparison.confidence()).ok()
+    };
+    curve().unwrap_or_default()
 }
 
 impl ComparisonSummary {
@@ -482,11 +583,144 @@ impl ComparisonSummary {
             differences: alternatives
                 .iter()
                 .flat_map(|(study, comparisons)| {
-                    comparisons
-                        .iter()
-                        .map(|c| PairedDifference::new(study.name(), c, calendar))
+                    comparisons.iter().map(|c| PairedDifference {
+                        cdf_difference: cdf_difference(baseline, study, c),
+                        ..PairedDifference::new(study.name(), c, calendar)
+                    })
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Component, PathStreams};
+    use rand::RngExt;
+    use rand_distr::StandardNormal;
+
+    /// `n` draws of `scale * N(0, 1) + shift` from a keyed stream.
+    fn draws(n: usize, scale: f64, shift: f64) -> Vec<f64> {
+        let mut rng = PathStreams::new(11, 0).rng(Component::new(1));
+        (0..n)
+            .map(|_| shift + scale * rng.sample::<f64, _>(StandardNormal))
+            .collect()
+    }
+
+    /// The bin of `x` by a linear search of the edges (the last bin closed).
+    fn brute_force_bin(edges: &[f64], x: f64) -> usize {
+        let last = edges.len() - 2;
+        (0..=last)
+            .find(|&i| edges[i] <= x && (x < edges[i + 1] || (i == last && x <= edges[i + 1])))
+            .unwrap_or_else(|| panic!("{x} outside {edges:?}"))
+    }
+
+    #[test]
+    fn histogram_bins_every_value_once_on_round_edges() {
+        for (n, scale, shift) in [(1_000, 100.0, -50.0), (100_000, 0.3, 2.0), (7, 1.0, 0.0)] {
+            let values = draws(n, scale, shift);
+            let h = Histogram::of(&values).unwrap();
+            assert_eq!(h.edges.len(), h.counts.len() + 1);
+            assert_eq!(h.total(), n as u64);
+            let mut counts = vec![0u64; h.counts.len()];
+            for &x in &values {
+                counts[brute_force_bin(&h.edges, x)] += 1;
+            }
+            assert_eq!(counts, h.counts, "n = {n}");
+            // Round, equal widths: {1, 2, 2.5, 5} x 10^j, edges its multiples.
+            let width = h.edges[1] - h.edges[0];
+            let mantissa = width / 10f64.powf(width.log10().floor());
+            assert!(
+                [1.0, 2.0, 2.5, 5.0]
+                    .iter()
+                    .any(|m| (m - mantissa).abs() < 1e-9),
+                "{width}"
+            );
+            for e in &h.edges {
+                assert!(
+                    ((e / width) - (e / width).round()).abs() < 1e-6,
+                    "{e} / {width}"
+                );
+            }
+            // At most m + 1 bins, and the next rounder width down would need more
+            // than m: the width is the smallest that fits.
+            let m = ((2.0 * (n as f64).cbrt()).ceil() as usize)
+                .clamp(Histogram::BINS.0, Histogram::BINS.1);
+            assert!(
+                h.counts.len() <= m + 1,
+                "{} bins for m = {m}",
+                h.counts.len()
+            );
+            let (min, max) = values
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+            assert!(h.edges[0] <= min && max <= *h.edges.last().unwrap());
+            let smaller = [0.5, 0.5, 0.8, 0.5][[1.0, 2.0, 2.5, 5.0]
+                .iter()
+                .position(|m| (m - mantissa).abs() < 1e-9)
+                .unwrap()]
+                * width;
+            assert!(
+                (max - min) / smaller > m as f64,
+                "width {width} is not the smallest"
+            );
+        }
+    }
+
+    #[test]
+    fn histogram_edge_cases() {
+        assert_eq!(Histogram::of(&[]), None);
+        assert_eq!(Histogram::of(&[f64::NAN, f64::INFINITY]), None);
+        let same = Histogram::of(&[3.0, 3.0, 3.0]).unwrap();
+        assert_eq!(same.counts, [3]);
+        assert!(same.edges[0] <= 3.0 && 3.0 <= same.edges[1]);
+        let zeros = Histogram::of(&[0.0; 4]).unwrap();
+        assert_eq!(
+            (zeros.counts.as_slice(), zeros.edges.as_slice()),
+            ([4u64].as_slice(), [0.0, 1.0].as_slice())
+        );
+        // The largest value on an edge stays in the last bin, which is closed.
+        let h = Histogram::of(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+        assert_eq!(h.total(), 6);
+        assert_eq!(*h.edges.last().unwrap(), 5.0);
+        // Non-finite values are left out.
+        assert_eq!(Histogram::of(&[1.0, f64::NAN, 2.0]).unwrap().total(), 2);
+    }
+
+    #[test]
+    fn comparisons_carry_the_per_period_paired_difference() {
+        let c = crate::report::test_model::comparison();
+        assert!(!c.differences.is_empty());
+        for d in &c.differences {
+            let base = c.scenarios[0].breakeven(&d.rule).unwrap();
+            let alt = c.scenarios[1].breakeven(&d.rule).unwrap();
+            assert_eq!(d.cdf_difference.len(), c.scenarios[0].run.steps + 1);
+            for (k, i) in d.cdf_difference.iter().enumerate() {
+                let expected = alt.cdf[k].estimate - base.cdf[k].estimate;
+                assert!((i.estimate - expected).abs() < 1e-12, "{} at {k}", d.rule);
+                assert!(i.lower <= i.estimate && i.estimate <= i.upper);
+            }
+            let last = d.cdf_difference.last().unwrap();
+            let horizon = d.probability.difference;
+            assert!((last.estimate - horizon.estimate).abs() < 1e-12);
+            assert!((last.lower - horizon.lower).abs() < 1e-12);
+            assert!((last.upper - horizon.upper).abs() < 1e-12);
+        }
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<ComparisonSummary>(&json).unwrap(), c);
+        // A file written before the field existed still reads, without it.
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old["differences"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("cdf_difference");
+        old["scenarios"][0]["scalars"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("histogram");
+        let read: ComparisonSummary = serde_json::from_value(old).unwrap();
+        assert!(read.differences[0].cdf_difference.is_empty());
+        assert!(read.scenarios[0].scalars[0].histogram.is_none());
     }
 }

@@ -5,6 +5,8 @@
 //! * [`csv`] writes tidy tables of the fan charts, break-even curves and paired
 //!   differences;
 //! * `svg` draws charts (feature `svg`, on by default);
+//! * `html` writes one self-contained page with the tables and the charts
+//!   (feature `svg`);
 //! * [`sensitivity`] (and `sensitivity_svg`, feature `svg`) report tornado, sweep,
 //!   Sobol and rank analyses;
 //! * [`paths`] writes the per-path export (inputs, break-even periods, NPV);
@@ -14,6 +16,9 @@
 pub mod csv;
 pub mod decomposition;
 pub mod files;
+mod format;
+#[cfg(feature = "svg")]
+pub mod html;
 pub mod json;
 pub mod paths;
 pub mod sensitivity;
@@ -21,4 +26,6 @@ pub mod sensitivity;
 pub mod sensitivity_svg;
 #[cfg(feature = "svg")]
 pub mod svg;
+#[cfg(test)]
+mod test_model;
 pub mod text;

@@ -2,8 +2,10 @@
 //! chart of the headline series (revenue against spending), and scenario
 //! comparisons, for any model a [`Study`] ran.
 
+use super::format::{
+    FAN_BANDS, OUTER_BAND, capitalised, decimals, interval_percent as interval_pct, percent,
+};
 use crate::analysis::{Comparison, FanChart, Headline, Study};
-use crate::stats::Interval;
 use std::fmt::Write;
 
 /// Width of the bar area of the text fan chart, in characters.
@@ -20,30 +22,6 @@ pub fn study(study: &Study) -> String {
     out.push_str(&super::decomposition::text(study));
     value(&mut out, study);
     out
-}
-
-/// Decimals that show about three significant digits of numbers up to `scale`
-/// in magnitude: none from 100 on.
-fn decimals(scale: f64) -> usize {
-    match scale {
-        s if s >= 100.0 || !s.is_finite() => 0,
-        s if s >= 10.0 => 1,
-        s if s >= 1.0 => 2,
-        _ => 3,
-    }
-}
-
-fn percent(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
-}
-
-fn interval_pct(i: &Interval) -> String {
-    format!(
-        "{} [{:.1}, {:.1}]",
-        percent(i.estimate),
-        100.0 * i.lower,
-        100.0 * i.upper
-    )
 }
 
 fn header(out: &mut String, study: &Study) {
@@ -107,18 +85,12 @@ fn breakeven_table(out: &mut String, study: &Study) {
 }
 
 /// The column label of point `k` in a table by year: the year where `k` ends one,
-/// otherwise the compact label without its century (`36Q1`).
+/// otherwise the period's full label (`2036 Q1`).
 fn year_column(study: &Study, k: usize) -> String {
     let calendar = &study.info().calendar;
     match calendar.year(k) {
         Some(year) if calendar.ends_year(k) => year.to_string(),
-        _ => {
-            let code = calendar.code(k);
-            match code.get(2..) {
-                Some(short) if calendar.end_date(k).is_some() => short.to_owned(),
-                _ => code,
-            }
-        }
+        _ => study.label(Some(k)),
     }
 }
 
@@ -128,53 +100,37 @@ fn cdf_by_year(out: &mut String, study: &Study) {
         out,
         "Probability of having broken even by the end of each year (%)"
     );
+    let columns: Vec<String> = points.iter().map(|&k| year_column(study, k)).collect();
     let _ = write!(out, "  {:<38}", "definition");
-    for &k in &points {
-        let _ = write!(out, " {:>5}", year_column(study, k));
+    for column in &columns {
+        let _ = write!(out, " {column:>5}");
     }
     let _ = writeln!(out);
     for b in study.breakevens() {
         let _ = write!(out, "  {:<38}", b.rule().title());
-        for &k in &points {
+        for (&k, column) in points.iter().zip(&columns) {
             let p = b.probability_by(k).map_or(0.0, |i| i.estimate);
-            let _ = write!(out, " {:>5.1}", 100.0 * p);
+            let _ = write!(out, " {:>w$.1}", 100.0 * p, w = column.len().max(5));
         }
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
 }
 
-/// One line of a text fan chart: the P5-P95 band as `-`, P25-P75 as `=`, the median
-/// as `|`, on a scale of `0..max`.
+/// One line of a text fan chart: the P10-P90 band as `-`, P25-P75 as `=`, the
+/// median as `|`, on a scale of `0..max` (the bands of the SVG chart,
+/// [`FAN_BANDS`]).
 fn bar(fan: &FanChart, k: usize, max: f64) -> String {
     let position = |level: f64| {
         let v = fan.band(level).map_or(0.0, |b| b[k]);
         ((v.max(0.0) / max) * (BAR_WIDTH - 1) as f64).round() as usize
     };
     let mut cells = vec![' '; BAR_WIDTH];
-    let (p5, p25, p50, p75, p95) = (
-        position(0.05),
-        position(0.25),
-        position(0.5),
-        position(0.75),
-        position(0.95),
-    );
-    cells[p5..=p95.min(BAR_WIDTH - 1)].fill('-');
+    let [low, p25, p50, p75, high] = FAN_BANDS.map(position);
+    cells[low..=high.min(BAR_WIDTH - 1)].fill('-');
     cells[p25..=p75.min(BAR_WIDTH - 1)].fill('=');
     cells[p50.min(BAR_WIDTH - 1)] = '|';
     cells.into_iter().collect()
-}
-
-/// `revenue` as `Revenue`.
-fn capitalised(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace('_', " ")
-    })
 }
 
 /// One-letter tags of the two headline series: their initials, or `A` and `B`
@@ -201,15 +157,15 @@ fn headline_fans(out: &mut String, study: &Study) {
         .iter()
         .flat_map(|&k| {
             [
-                revenue.band(0.95).map_or(0.0, |b| b[k]),
-                spending.band(0.95).map_or(0.0, |b| b[k]),
+                revenue.band(OUTER_BAND.1).map_or(0.0, |b| b[k]),
+                spending.band(OUTER_BAND.1).map_or(0.0, |b| b[k]),
             ]
         })
         .fold(1.0, f64::max);
     let [income_tag, spending_tag] = tags(headline);
     let _ = writeln!(
         out,
-        "{} ({income_tag}) and {} ({spending_tag}), {}: P5-P95 ---, P25-P75 ===, median |",
+        "{} ({income_tag}) and {} ({spending_tag}), {}: P10-P90 ---, P25-P75 ===, median |",
         capitalised(&headline.income),
         headline.spending.replace('_', " "),
         study.info().unit(&headline.income)
@@ -219,7 +175,7 @@ fn headline_fans(out: &mut String, study: &Study) {
         "  {:<9}  {:<w$}  {:>17}",
         "",
         format!("0 .. {max:.d$}", d = decimals(max)),
-        "median [P5, P95]",
+        "median [P10, P90]",
         w = BAR_WIDTH + 2
     );
     for &k in &points {
@@ -239,8 +195,8 @@ fn headline_fans(out: &mut String, study: &Study) {
                 "  {label:<9}{tag} [{}]  {:>5.d$} [{:.d$}, {:.d$}]",
                 bar(fan, k, max),
                 band(0.5),
-                band(0.05),
-                band(0.95)
+                band(OUTER_BAND.0),
+                band(OUTER_BAND.1)
             );
         }
     }

@@ -4,7 +4,7 @@
 //! (`tests/custom_model.rs`), so that both pass the same checks.
 #![allow(dead_code)]
 
-use outpace::report::csv::{BREAKEVEN_COLUMNS, FAN_CHART_COLUMNS};
+use outpace::report::csv::{BREAKEVEN_COLUMNS, BREAKEVEN_DATES_COLUMNS, FAN_CHART_COLUMNS};
 use outpace::report::files;
 use outpace::report::json::Summary;
 use std::fs;
@@ -57,17 +57,18 @@ pub fn read_summary(dir: &Path) -> Summary {
 pub fn check_study_files(dir: &Path, summary: &Summary) {
     assert_eq!(&read_summary(dir), summary);
     check_breakeven_csv(&dir.join(files::BREAKEVEN_CSV), summary);
+    check_breakeven_dates_csv(&dir.join(files::BREAKEVEN_DATES_CSV), summary);
     check_fan_chart_csv(&dir.join(files::FAN_CHART_CSV), summary);
     check_charts(dir, summary);
     check_no_leftovers(dir);
 }
 
-/// No temporary or hidden file is left in `dir`.
+/// No temporary or hidden file is left in `dir` (but outpace's marker).
 pub fn check_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+        .filter(|n| n != files::MARKER && (n.starts_with('.') || n.ends_with(".tmp")))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
@@ -102,16 +103,43 @@ pub fn check_fan_chart_csv(path: &Path, summary: &Summary) {
     for row in &rows {
         assert_eq!(row[0], summary.name());
         let series = summary.series(&row[1]).unwrap();
-        let k = number(&row[2]) as usize;
-        assert_eq!(row[3], summary.periods[k].label);
-        let value = number(&row[7]);
-        if row[5] == "mean" {
-            assert_eq!(row[6], "", "means have no quantile level");
+        assert_eq!(row[2], series.unit, "the unit column is the series' unit");
+        let k = number(&row[3]) as usize;
+        assert_eq!(row[4], summary.periods[k].label);
+        let value = number(&row[8]);
+        if row[6] == "mean" {
+            assert_eq!(row[7], "", "means have no quantile level");
             assert_eq!(value, series.mean[k]);
         } else {
-            let level = number(&row[6]);
-            assert_eq!(row[5], format!("p{}", (100.0 * level).round()));
+            let level = number(&row[7]);
+            assert_eq!(row[6], format!("p{}", (100.0 * level).round()));
             assert_eq!(value, series.band(level).unwrap()[k]);
+        }
+    }
+}
+
+/// One row per rule in `breakeven_dates.csv`, with the summary's probability and
+/// P10/P50/P90 break-even periods.
+pub fn check_breakeven_dates_csv(path: &Path, summary: &Summary) {
+    let rows = csv_rows(path, &BREAKEVEN_DATES_COLUMNS);
+    assert_eq!(rows.len(), summary.breakevens.len());
+    for (row, b) in rows.iter().zip(&summary.breakevens) {
+        assert_eq!(
+            [&row[0], &row[1], &row[2]],
+            [summary.name(), &b.key, &b.title]
+        );
+        assert_eq!(number(&row[3]) as usize, b.paths);
+        assert_eq!(number(&row[4]), b.within_horizon.estimate);
+        assert_eq!(number(&row[7]), b.censored);
+        for (i, p) in [&b.p10, &b.p50, &b.p90].into_iter().enumerate() {
+            let (period, label) = (&row[8 + 2 * i], &row[9 + 2 * i]);
+            match p {
+                Some(p) => {
+                    assert_eq!(number(period) as usize, p.period);
+                    assert_eq!(label, &p.label);
+                }
+                None => assert!(period.is_empty() && label.is_empty()),
+            }
         }
     }
 }
