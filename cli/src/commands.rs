@@ -174,12 +174,14 @@ pub(crate) fn load_source(
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let settings = &args.settings;
     let scenario = load_source(args.scenario.as_deref(), args.preset.as_deref(), settings)?;
-    settings.check_out()?;
     let control = control();
     let one = std::slice::from_ref(&scenario);
     if let Some(done) = crate::shard::intercept(Kind::Run, settings, one, &control) {
         return done;
     }
+    // After the shard hook: a shard writes its state file beside the other
+    // shards', not a report.
+    settings.check_out()?;
     let model = CloudModel::new(scenario)?;
     let mut options = settings.options(&model, &control)?;
     options.keep_paths = args.export.wanted();
@@ -218,11 +220,13 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     }
     let settings = &args.settings;
     let scenarios = load_all(&sources, &settings.inputs.parse()?)?;
-    settings.check_out()?;
     let control = control();
     if let Some(done) = crate::shard::intercept(Kind::Compare, settings, &scenarios, &control) {
         return done;
     }
+    // After the shard hook: a shard writes its state file beside the other
+    // shards', not a report.
+    settings.check_out()?;
     let models = scenarios
         .iter()
         .map(|s| CloudModel::new(s.clone()))

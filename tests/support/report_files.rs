@@ -20,10 +20,19 @@ pub fn csv_rows(path: &Path, columns: &[&str]) -> Vec<Vec<String>> {
         "{}",
         path.display()
     );
-    let rows: Vec<Vec<String>> = lines
-        .map(|l| l.split(',').map(str::to_owned).collect())
+    // Fields are quoted when they hold a comma (a unit such as "index, 2026Q1 = 1").
+    let body: String = lines.map(|l| format!("{l}\n")).collect();
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
-    assert!(rows.iter().all(|r| r.len() == columns.len()));
+    assert!(
+        rows.iter().all(|r| r.len() == columns.len()),
+        "{}",
+        path.display()
+    );
     rows
 }
 
