@@ -13,8 +13,8 @@ use outpace::engine::{Barrier, Component, FirstPassage, PathStreams, Simulation}
 use outpace::inputs::Param;
 use outpace::process::{
     Beta, CompoundPoisson, CorrelatedNormals, ExpOu, Gamma, Gbm, Hawkes, JumpSize, Logistic,
-    MarkovRegime, Merton, Ou, Poisson, Process, Schedule, StandardExponential, StandardNormal,
-    TimeVaryingGbm, Transition,
+    MarkovRegime, Merton, Ou, Poisson, Process, RivalHawkes, Schedule, StandardExponential,
+    StandardNormal, TimeVaryingGbm, Transition,
 };
 use rand::RngExt;
 use rand::distr::Distribution;
@@ -529,6 +529,79 @@ fn a_cloud_run() {
             0x4073200000000000,
             0xc082fb0ad080035a,
             0xc0801fc07f01fc08,
+        ],
+    );
+}
+
+/// The excess after each step and the offset and firm of each event of the
+/// first steps of a three-firm rival war with an initial excess, which pin the
+/// clock race of both Hawkes processes bit for bit (their values alone are
+/// counts).
+#[test]
+fn hawkes_excess_and_event_times() {
+    let hawkes = Hawkes::new(2.0, 1.5, 3.0)
+        .unwrap()
+        .with_initial_excess(4.0)
+        .unwrap();
+    let step = hawkes.transition(DT).unwrap();
+    let (mut stream, mut state) = (rng(1), hawkes.initial_state());
+    let excess: Vec<f64> = (0..DRAWS)
+        .map(|_| {
+            step.step(&mut state, &mut stream);
+            state.excess()
+        })
+        .collect();
+    pin(
+        "Hawkes excess",
+        &excess,
+        &[
+            0x40151e188195f148,
+            0x4016abb6ba25f166,
+            0x4012f22d3d154ff2,
+            0x4001e61f5cb78b0d,
+        ],
+    );
+
+    let war = RivalHawkes::new(&[0.8, 0.5, 1.2], 0.9, 0.4, 2.5)
+        .unwrap()
+        .with_initial_excess(&[1.0, 0.0, 2.0])
+        .unwrap();
+    let step = war.transition(DT).unwrap();
+    let (mut stream, mut state) = (rng(2), war.initial_state());
+    let mut events = Vec::new();
+    for k in 0..DRAWS {
+        step.step_with_events(&mut state, &mut stream, |offset, firm| {
+            events.push(k as f64 + offset);
+            events.push(firm as f64);
+        });
+        events.push(state.total_excess());
+    }
+    pin(
+        "RivalHawkes events and excess",
+        &events,
+        &[
+            0x3ff9b14adcee5ddc,
+            0x3ff173d11e4ff24a,
+            0x0000000000000000,
+            0x3ff27726f2140c1a,
+            0x4000000000000000,
+            0x400ab5f0bb12462f,
+            0x400005e0e3c6f259,
+            0x4000000000000000,
+            0x400036aae3165fb5,
+            0x4000000000000000,
+            0x4000751a055f2c22,
+            0x3ff0000000000000,
+            0x40017149b36560d0,
+            0x4000000000000000,
+            0x4001eba650a5558a,
+            0x3ff0000000000000,
+            0x401f40293f980c72,
+            0x4008429bff5c23f8,
+            0x4000000000000000,
+            0x40096ebeb99f2156,
+            0x0000000000000000,
+            0x401a5ed70b1f5a0d,
         ],
     );
 }

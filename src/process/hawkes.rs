@@ -1,5 +1,6 @@
 //! Self-exciting (Hawkes) point process with an exponential kernel.
 
+use super::hawkes_clocks::{ClockRace, Clocks, Events};
 use super::{MAX_EXPECTED_EVENTS_PER_STEP, Process, Transition, check_dt};
 use crate::error::{Error, Result, check, readable};
 use crate::math;
@@ -302,29 +303,20 @@ impl HawkesState {
 /// Exact Hawkes step for a fixed `dt` (Dassios & Zhao, 2013; see [`Hawkes`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HawkesStep {
-    baseline: f64,
+    race: ClockRace,
     alpha: f64,
-    beta: f64,
-    dt: f64,
-    decay: f64,
 }
 
 impl HawkesStep {
     /// Step length.
     pub fn dt(&self) -> f64 {
-        self.dt
+        self.race.dt
     }
 
     /// Decay factor of the excess over a step without events, `e^{-beta dt}`.
     pub fn decay(&self) -> f64 {
-        self.decay
+        self.race.decay
     }
-}
-
-/// One standard exponential draw (see [`StandardExponential`](super::StandardExponential)).
-#[inline(always)]
-fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    super::standard_exponential(rng)
 }
 
 impl Process for Hawkes {
@@ -357,11 +349,13 @@ impl Process for Hawkes {
             ));
         }
         Ok(HawkesStep {
-            baseline: self.baseline,
+            race: ClockRace {
+                beta: self.beta,
+                baseline: self.baseline,
+                dt,
+                decay: math::exp(-self.beta * dt),
+            },
             alpha: self.alpha,
-            beta: self.beta,
-            dt,
-            decay: math::exp(-self.beta * dt),
         })
     }
 
@@ -370,70 +364,55 @@ impl Process for Hawkes {
     }
 }
 
+/// Every event adds `alpha` to the excess and is counted.
+struct Jumps {
+    alpha: f64,
+    events: u32,
+    count: u64,
+}
+
+impl Jumps {
+    #[inline(always)]
+    fn jump(&mut self, excess: f64) -> f64 {
+        self.events = self.events.saturating_add(1);
+        self.count += 1;
+        excess + self.alpha
+    }
+}
+
+impl<R: ?Sized> Events<R> for Jumps {
+    #[inline(always)]
+    fn excited(&mut self, _: &mut R, excess: f64, _: f64) -> f64 {
+        self.jump(excess)
+    }
+
+    #[inline(always)]
+    fn baseline(&mut self, _: &mut R, excess: f64, _: f64) -> f64 {
+        self.jump(excess)
+    }
+}
+
 impl Transition for HawkesStep {
     type State = HawkesState;
 
     #[inline]
     fn step<R: Rng + ?Sized>(&self, state: &mut HawkesState, rng: &mut R) {
-        let HawkesState {
-            mut excess,
-            excited_clock: mut e1,
-            baseline_clock: mut e2,
-            ..
-        } = *state;
-        if e1.is_nan() {
-            e1 = exp1(rng);
-        }
-        if e2.is_nan() {
-            e2 = exp1(rng);
-        }
-        let (mut events, mut remaining, mut decay) = (0u32, self.dt, self.decay);
-        loop {
-            let excited = excess * (1.0 - decay) / self.beta;
-            let baseline = self.baseline * remaining;
-            if e1 > excited && e2 > baseline {
-                // Neither clock rings before the step ends.
-                e1 -= excited;
-                e2 -= baseline;
-                excess *= decay;
-                break;
-            }
-            let s1 = if self.beta * e1 < excess {
-                -libm::log1p(-self.beta * e1 / excess) / self.beta
-            } else {
-                f64::INFINITY
-            };
-            let s2 = e2 / self.baseline;
-            if s1 <= s2 {
-                // The excitation fires: just before it, the excess is x - beta E1.
-                let wait = s1.min(remaining);
-                excess -= self.beta * e1;
-                e1 = exp1(rng);
-                e2 -= self.baseline * wait;
-                remaining -= wait;
-            } else {
-                let wait = s2.min(remaining);
-                let decay_wait = math::exp(-self.beta * wait);
-                e1 -= excess * (1.0 - decay_wait) / self.beta;
-                e2 = exp1(rng);
-                excess *= decay_wait;
-                remaining -= wait;
-            }
-            excess += self.alpha;
-            events = events.saturating_add(1);
-            state.count += 1;
-            decay = math::exp(-self.beta * remaining);
-            if remaining <= 0.0 || remaining.is_nan() {
-                // The event closed the step: no time is left for another. (With a
-                // finite state the next pass would break with nothing to subtract;
-                // with a non-finite excess it would never break.)
-                break;
-            }
-        }
-        state.excess = excess;
-        state.last_events = events;
-        state.excited_clock = e1;
-        state.baseline_clock = e2;
+        let mut clocks = Clocks {
+            excess: state.excess,
+            excited: state.excited_clock,
+            baseline: state.baseline_clock,
+        };
+        let mut events = Jumps {
+            alpha: self.alpha,
+            events: 0,
+            count: state.count,
+        };
+        self.race.run(&mut clocks, rng, &mut events);
+        state.count = events.count;
+        state.excess = clocks.excess;
+        state.last_events = events.events;
+        state.excited_clock = clocks.excited;
+        state.baseline_clock = clocks.baseline;
     }
 }
 

@@ -43,6 +43,7 @@ mod exponential;
 mod gamma;
 mod gbm;
 mod hawkes;
+mod hawkes_clocks;
 mod logistic;
 mod merton;
 mod normal;

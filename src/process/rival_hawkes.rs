@@ -1,5 +1,6 @@
 //! Multivariate Hawkes process of price cuts by rival firms.
 
+use super::hawkes_clocks::{ClockRace, Clocks, Events};
 use super::{Hawkes, Process, Transition, check_dt};
 use crate::error::{Error, Result, check, readable};
 use crate::math;
@@ -476,26 +477,24 @@ impl RivalHawkesState {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RivalHawkesStep {
     firms: usize,
-    total_baseline: f64,
+    /// The race of the ground process: total baseline `M`, decay, step.
+    race: ClockRace,
     /// Baseline shares `mu_i / M` (0 if `M = 0`).
     baseline_share: [f64; MAX_FIRMS],
     self_excitation: f64,
     cross_excitation: f64,
     total_jump: f64,
-    beta: f64,
-    dt: f64,
-    decay: f64,
 }
 
 impl RivalHawkesStep {
     /// Step length.
     pub fn dt(&self) -> f64 {
-        self.dt
+        self.race.dt
     }
 
     /// Decay factor of the excess over a step without events, `e^{-beta dt}`.
     pub fn decay(&self) -> f64 {
-        self.decay
+        self.race.decay
     }
 
     /// Advances `state` by one step like [`Transition::step`] and calls
@@ -508,65 +507,24 @@ impl RivalHawkesStep {
         R: Rng + ?Sized,
         F: FnMut(f64, usize),
     {
-        let mut excess = state.excess;
-        let (mut e1, mut e2) = (state.excited_clock, state.baseline_clock);
-        if e1.is_nan() {
-            e1 = exp1(rng);
-        }
-        if e2.is_nan() {
-            e2 = exp1(rng);
-        }
+        let mut clocks = Clocks {
+            excess: state.excess,
+            excited: state.excited_clock,
+            baseline: state.baseline_clock,
+        };
         state.last_events = [0; MAX_FIRMS];
-        let (mut remaining, mut decay) = (self.dt, self.decay);
-        loop {
-            let excited = excess * (1.0 - decay) / self.beta;
-            let baseline = self.total_baseline * remaining;
-            if e1 > excited && e2 > baseline {
-                // Neither clock rings before the step ends.
-                e1 -= excited;
-                e2 -= baseline;
-                excess *= decay;
-                break;
-            }
-            let s1 = if self.beta * e1 < excess {
-                -libm::log1p(-self.beta * e1 / excess) / self.beta
-            } else {
-                f64::INFINITY
-            };
-            let s2 = e2 / self.total_baseline;
-            let firm = if s1 <= s2 {
-                // The excitation fires: just before it, the excess is X - beta E1,
-                // shared between the firms as before.
-                let wait = s1.min(remaining);
-                excess -= self.beta * e1;
-                e1 = exp1(rng);
-                e2 -= self.total_baseline * wait;
-                remaining -= wait;
-                self.pick(rng, |i| state.share[i])
-            } else {
-                let wait = s2.min(remaining);
-                let decay_wait = math::exp(-self.beta * wait);
-                e1 -= excess * (1.0 - decay_wait) / self.beta;
-                e2 = exp1(rng);
-                excess *= decay_wait;
-                remaining -= wait;
-                self.pick(rng, |i| self.baseline_share[i])
-            };
-            excess = self.excite(state, excess, firm);
-            state.last_events[firm] = state.last_events[firm].saturating_add(1);
-            state.counts[firm] += 1;
-            on_event(self.dt - remaining, firm);
-            decay = math::exp(-self.beta * remaining);
-            if remaining <= 0.0 || remaining.is_nan() {
-                // The event closed the step: no time is left for another. (With a
-                // finite state the next pass would break with nothing to subtract;
-                // with a non-finite excess it would never break.)
-                break;
-            }
-        }
-        state.excess = excess;
-        state.excited_clock = e1;
-        state.baseline_clock = e2;
+        self.race.run(
+            &mut clocks,
+            rng,
+            &mut Cuts {
+                step: self,
+                state,
+                on_event: &mut on_event,
+            },
+        );
+        state.excess = clocks.excess;
+        state.excited_clock = clocks.excited;
+        state.baseline_clock = clocks.baseline;
     }
 
     /// Draws the firm of an event from probabilities `weight(i)` summing to 1 (to
@@ -615,10 +573,40 @@ impl RivalHawkesStep {
     }
 }
 
-/// One standard exponential draw.
-#[inline(always)]
-fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    super::standard_exponential(rng)
+/// Each event is a cut by a firm drawn from the shares of the excess (an
+/// excited event: the excess just before it is shared between the firms as
+/// before) or of the baseline, then reported to `on_event`.
+struct Cuts<'a, F> {
+    step: &'a RivalHawkesStep,
+    state: &'a mut RivalHawkesState,
+    on_event: &'a mut F,
+}
+
+impl<F: FnMut(f64, usize)> Cuts<'_, F> {
+    #[inline(always)]
+    fn cut(&mut self, firm: usize, excess: f64, offset: f64) -> f64 {
+        let excess = self.step.excite(self.state, excess, firm);
+        self.state.last_events[firm] = self.state.last_events[firm].saturating_add(1);
+        self.state.counts[firm] += 1;
+        (self.on_event)(offset, firm);
+        excess
+    }
+}
+
+impl<R: Rng + ?Sized, F: FnMut(f64, usize)> Events<R> for Cuts<'_, F> {
+    #[inline(always)]
+    fn excited(&mut self, rng: &mut R, excess: f64, offset: f64) -> f64 {
+        let share = &self.state.share;
+        let firm = self.step.pick(rng, |i| share[i]);
+        self.cut(firm, excess, offset)
+    }
+
+    #[inline(always)]
+    fn baseline(&mut self, rng: &mut R, excess: f64, offset: f64) -> f64 {
+        let step = self.step;
+        let firm = step.pick(rng, |i| step.baseline_share[i]);
+        self.cut(firm, excess, offset)
+    }
 }
 
 impl Process for RivalHawkes {
@@ -669,14 +657,16 @@ impl Process for RivalHawkes {
         }
         Ok(RivalHawkesStep {
             firms: self.firms,
-            total_baseline: total,
+            race: ClockRace {
+                beta: self.decay,
+                baseline: total,
+                dt,
+                decay: math::exp(-self.decay * dt),
+            },
             baseline_share,
             self_excitation: self.self_excitation,
             cross_excitation: self.cross_excitation,
             total_jump: self.total_jump(),
-            beta: self.decay,
-            dt,
-            decay: math::exp(-self.decay * dt),
         })
     }
 
