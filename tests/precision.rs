@@ -1,5 +1,5 @@
-//! The precision target (`analysis::PrecisionTarget`) and the engine's
-//! `Simulation::first_path` it extends runs with.
+//! The precision target (`analysis::PrecisionTarget`): its batches are shards
+//! of one run (`Simulation::path_range`), merged.
 //!
 //! The model is one exact OU step: `X_1` is normal with known mean and variance,
 //! and the rule `x >= c` breaks even with the known probability
@@ -11,8 +11,7 @@ use common::K_SIGMA;
 use outpace::analysis::{Described, PrecisionTarget, Rule, Study, StudyOptions};
 use outpace::calendar::Calendar;
 use outpace::cloud::{CloudModel, Scenario};
-use outpace::engine::{InputDesign, ProcessModel, Simulation};
-use outpace::inputs::design::DesignKind;
+use outpace::engine::ProcessModel;
 use outpace::process::Ou;
 use outpace::stats::wilson;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -69,6 +68,8 @@ fn the_final_interval_covers_at_the_nominal_rate() {
         .first_batch(256)
         .unwrap()
         .max_paths(8_192)
+        .unwrap()
+        .growth(2.0)
         .unwrap();
     let (mut covered, mut stops_2048, mut stops_4096) = (0u64, 0u64, 0u64);
     for seed in 0..SEEDS {
@@ -180,7 +181,9 @@ fn results_do_not_depend_on_threads() {
     let (one, two) = (run(1), run(2));
     assert_eq!(one.report, two.report);
     assert_eq!(one.study.breakevens(), two.study.breakevens());
-    assert_eq!(one.report.paths, 16_000);
+    // p = 0.4 needs about 1.96^2 * 0.24 / 0.01^2 = 9,220 paths; the first count
+    // of the schedule above it is 9,728 (1,024, 1,280, 1,792, ..., 7,680, 9,728).
+    assert_eq!(one.report.paths, 9_728);
 }
 
 #[test]
@@ -200,87 +203,116 @@ fn cloud() -> CloudModel {
     CloudModel::new(Scenario::preset("alibaba").unwrap()).unwrap()
 }
 
-/// A run of paths `0..600` is a run of `0..300` followed by one of `300..600`:
-/// the same passage times, scalar values and input vectors, path by path.
-#[test]
-fn first_path_continues_the_path_indices() {
-    let model = cloud();
-    let base = Simulation::new(&model)
-        .steps(40)
-        .dt(0.25)
-        .seed(9)
-        .record_inputs(true)
-        .first_passage(
-            "payback",
-            Rule::new("p", "P", "cumulative_fcf >= 0")
-                .unwrap()
-                .passage(),
-        );
-    let whole = base.clone().paths(600).run().unwrap();
-    let head = base.clone().paths(300).run().unwrap();
-    let tail = base.clone().first_path(300).paths(300).run().unwrap();
-    assert_eq!(tail.paths(), 300);
-    let times =
-        |o: &outpace::engine::Outcome| o.passage("payback").unwrap().times().collect::<Vec<_>>();
-    let joined: Vec<_> = times(&head).into_iter().chain(times(&tail)).collect();
-    assert_eq!(joined, times(&whole));
-    assert!(joined.iter().any(Option::is_some) && joined.iter().any(Option::is_none));
-    let npv = |o: &outpace::engine::Outcome| o.scalar("npv").unwrap().values().unwrap().to_vec();
-    assert_eq!([npv(&head), npv(&tail)].concat(), npv(&whole));
-    let inputs = |o: &outpace::engine::Outcome| o.inputs().unwrap().values().to_owned();
-    let stacked = ndarray::concatenate(
-        ndarray::Axis(0),
-        &[inputs(&head).view(), inputs(&tail).view()],
-    )
-    .unwrap();
-    assert_eq!(stacked, inputs(&whole));
+/// Everything a study reports, for bit-for-bit comparison: break-even
+/// distributions, fan charts, and every series' and scalar's statistics and
+/// quantiles (sketches are compared by their quantiles: a merged sketch may
+/// store the same counts at another offset).
+fn reported(study: &Study) -> Vec<String> {
+    let levels: Vec<f64> = (1..100).map(|i| f64::from(i) / 100.0).collect();
+    let outcome = study.outcome();
+    let mut lines = vec![
+        format!("{:?}", study.breakevens()),
+        format!("{:?}", study.fans()),
+    ];
+    for series in outcome.all_series() {
+        let bands: Vec<_> = levels.iter().map(|&q| series.quantile_band(q)).collect();
+        lines.push(format!("{} {:?} {bands:?}", series.name(), series.stats()));
+    }
+    for scalar in outcome.all_scalars() {
+        let quantiles: Vec<_> = levels.iter().map(|&q| scalar.quantile(q)).collect();
+        lines.push(format!(
+            "{:?} {:?} {quantiles:?}",
+            scalar.stats(),
+            scalar.values()
+        ));
+    }
+    lines
 }
 
-#[test]
-fn first_path_is_refused_under_a_design_and_past_the_last_path() {
-    let model = cloud();
-    let base = Simulation::new(&model).steps(40).dt(0.25).paths(100);
-    let design = InputDesign::Design {
-        kind: DesignKind::LatinHypercube,
-        replicate: 0,
-    };
-    let err = base
-        .clone()
-        .design(design)
-        .first_path(100)
-        .run()
-        .unwrap_err();
-    assert!(err.to_string().contains("`first_path`"), "{err}");
-    let err = base
-        .clone()
-        .first_path(outpace::engine::MAX_PATHS)
-        .run()
-        .unwrap_err();
-    assert!(err.to_string().contains("`first_path`"), "{err}");
-}
-
-/// The precision run's study is the fixed-count study of the same paths.
+/// The precision run's study, merged from its batches, is the fixed-count
+/// study of the same paths in every output (break-even distributions, fan
+/// charts, the NPV, every series' statistics), for a cap that ends inside a
+/// block as for one on a block boundary; and `search` finds the same steps.
 #[test]
 fn the_study_is_the_fixed_count_study() {
-    let model = one_step(0.25);
-    let target = PrecisionTarget::new(0.015)
-        .unwrap()
-        .first_batch(512)
+    let model = cloud();
+    for cap in [1_900, 2_048] {
+        let target = PrecisionTarget::new(0.02)
+            .unwrap()
+            .first_batch(256)
+            .unwrap()
+            .max_paths(cap)
+            .unwrap();
+        let run = target.run(&model, &options(11)).unwrap();
+        assert!(run.report.steps.len() >= 3, "{:?}", run.report.steps);
+        let fixed = Study::run(
+            &model,
+            &StudyOptions {
+                paths: run.report.paths,
+                ..options(11)
+            },
+        )
         .unwrap();
-    let run = target.run(&model, &options(11)).unwrap();
-    let fixed = Study::run(
-        &model,
-        &StudyOptions {
-            paths: run.report.paths,
-            ..options(11)
-        },
-    )
-    .unwrap();
-    assert_eq!(run.study.breakevens(), fixed.breakevens());
-    let last = run.report.steps.last().unwrap();
-    let widest = fixed.breakeven(&last.rule).unwrap().within_horizon();
-    assert_eq!(last.probability, widest.estimate);
-    assert_eq!(last.half_width, (widest.upper - widest.lower) / 2.0);
+        let (merged, whole) = (reported(&run.study), reported(&fixed));
+        assert_eq!(merged.len(), whole.len());
+        for (merged, whole) in merged.iter().zip(whole) {
+            // Not assert_eq!: a failure would print megabytes.
+            assert!(
+                *merged == whole,
+                "cap {cap}: {}",
+                &whole[..200.min(whole.len())]
+            );
+        }
+        assert_eq!(run.report, target.search(&model, &options(11)).unwrap());
+        let last = run.report.steps.last().unwrap();
+        let widest = fixed.breakeven(&last.rule).unwrap().within_horizon();
+        assert_eq!(last.probability, widest.estimate);
+        assert_eq!(last.half_width, (widest.upper - widest.lower) / 2.0);
+    }
+}
+
+/// At the default growth the final count is at most about 25% (plus a block)
+/// past the count where the half-width first met the target, and the coverage
+/// stays at the nominal rate over 1,000 seeds, although the rule looks at the
+/// data more often than when doubling (13 counts from 256 to 8,192, against 6).
+#[test]
+fn the_default_schedule_covers_and_stops_near_the_need() {
+    const SEEDS: u64 = 1_000;
+    let model = one_step(BORDERLINE_P);
+    let target = PrecisionTarget::new(TARGET)
+        .unwrap()
+        .on("up")
+        .first_batch(256)
+        .unwrap()
+        .max_paths(8_192)
+        .unwrap();
+    let schedule = target.schedule();
+    assert_eq!(schedule.len(), 13, "{schedule:?}");
+    for pair in schedule.windows(2) {
+        assert!(pair[1] as f64 <= 1.25 * pair[0] as f64 + 256.0, "{pair:?}");
+    }
+    let mut covered = 0u64;
+    for seed in 0..SEEDS {
+        let run = target.run(&model, &options(seed)).unwrap();
+        assert!(run.report.met, "seed {seed}");
+        covered += u64::from(
+            run.study
+                .breakeven("up")
+                .unwrap()
+                .within_horizon()
+                .contains(BORDERLINE_P),
+        );
+    }
+    let coverage = covered as f64 / SEEDS as f64;
+    let se = (0.95 * 0.05 / SEEDS as f64).sqrt();
+    if std::env::var_os("OUTPACE_SHOW_Z").is_some() {
+        eprintln!("coverage {coverage} (z {:.2})", (coverage - 0.95) / se);
+    }
+    assert!(
+        (coverage - 0.95).abs() <= K_SIGMA * se,
+        "coverage {coverage}, nominal 0.95 +- {}",
+        K_SIGMA * se
+    );
 }
 
 /// `options.paths` is ignored (even 0): the schedule decides; a bad confidence

@@ -187,7 +187,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     options.keep_paths = args.export.wanted();
     let target = settings.precision.target(&model, &options)?;
     let (study, search) = {
-        let total = settings.precision.max_total().unwrap_or(settings.paths);
+        let total = settings.precision.max_run_total().unwrap_or(settings.paths);
         let progress = Progress::start(&control, total, settings.quiet);
         progress.message(format!("simulating {}", model.scenario().name));
         precision::study(&model, &options, target)?

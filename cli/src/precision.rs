@@ -14,7 +14,7 @@ use std::fmt::Write;
 /// The precision options of `run` and `compare`.
 #[derive(Debug, Args)]
 pub struct PrecisionArgs {
-    /// Add paths in doubling batches until the confidence interval on the
+    /// Add paths in batches (each about 1.25 times the paths so far) until the confidence interval on the
     /// probability of breaking even within the horizon has at most this
     /// half-width: in percentage points (0.25pp) or as a probability (0.0025).
     /// Replaces --paths.
@@ -86,8 +86,15 @@ impl PrecisionArgs {
     }
 
     /// The most paths a `--precision` run of one scenario simulates (each path
-    /// once in the search, once in the study), for the progress bar; `None`
-    /// without `--precision`.
+    /// once), for the progress bar; `None` without `--precision`.
+    pub fn max_run_total(&self) -> Option<u64> {
+        self.precision?;
+        Some(self.max_paths.unwrap_or(DEFAULT_MAX_PATHS as u64))
+    }
+
+    /// The most paths a `--precision` comparison simulates per scenario (each
+    /// path once in the search, once in the study at the common count), for the
+    /// progress bar; `None` without `--precision`.
     pub fn max_total(&self) -> Option<u64> {
         self.precision?;
         let cap = self.max_paths.unwrap_or(DEFAULT_MAX_PATHS as u64);

@@ -4,7 +4,7 @@
 
 use super::study::{simulation, study_rules, within_rules};
 use super::{Rule, Study, StudyModel, StudyOptions};
-use crate::engine::{MAX_PATHS, Selection};
+use crate::engine::{BLOCK_PATHS, MAX_PATHS, Outcome, Selection};
 use crate::error::{Error, Result, check};
 use crate::stats::wilson;
 use serde::{Deserialize, Serialize};
@@ -13,19 +13,29 @@ use serde::{Deserialize, Serialize};
 /// [`BLOCK_PATHS`](crate::engine::BLOCK_PATHS).
 pub const DEFAULT_FIRST_BATCH: usize = 4_096;
 
-/// The most paths a precision run simulates by default, `4096 * 2^9`
-/// (ten steps of the schedule).
+/// The most paths a precision run simulates by default, `4096 * 2^9`.
 pub const DEFAULT_MAX_PATHS: usize = 2_097_152;
+
+/// The growth of the schedule by default: each count about 1.25 times the last,
+/// so that the run stops at most about 25% past the count the target needs.
+pub const DEFAULT_GROWTH: f64 = 1.25;
+
+/// The largest growth factor of a schedule.
+pub const MAX_GROWTH: f64 = 16.0;
 
 /// A target on the half-width of the confidence interval of the probability of
 /// breaking even within the horizon, `P(T <= steps)`, of one rule or of every
 /// rule of a study.
 ///
 /// **Schedule.** The run simulates paths `0..n_0`, then `n_0..n_1`, ..., with
-/// `n_0` the [`first_batch`](PrecisionTarget::first_batch) and
-/// `n_{k+1} = min(2 n_k, max_paths)`: each batch continues the path indices, so
-/// the paths of a precision run are those of a fixed-size run of `n_k` paths of
-/// the same seed, whatever the threads.
+/// `n_0 = min(up(first_batch), max_paths)` and
+/// `n_{k+1} = min(up(ceil(g n_k)), max_paths)`, where `g` is the
+/// [`growth`](PrecisionTarget::growth) (default [`DEFAULT_GROWTH`]) and `up(n)`
+/// rounds up to a multiple of [`BLOCK_PATHS`] (the engine's unit of summation, so
+/// that the batches are shards of one run). Each batch continues the path
+/// indices, and each path is simulated once: the batches' outcomes merge
+/// ([`Outcome::merge`]) into that of a fixed-size run of `n_k` paths of the same
+/// seed, bit for bit, whatever the threads.
 ///
 /// **Stopping rule.** After batch `k`, with `m` of the `n_k` paths breaking even
 /// under a rule, the rule's interval is Wilson's at the study's confidence `c`
@@ -54,7 +64,7 @@ pub const DEFAULT_MAX_PATHS: usize = 2_097_152;
 /// let model = Described::new("recovery", fcf, Calendar::Quarterly { start: "2026Q1".parse()? }, 8)
 ///     .rule(Rule::new("positive", "Cash flow positive", "fcf >= 0")?);
 /// // Half-width at most 2 percentage points, at the study's 95% confidence.
-/// let target = PrecisionTarget::new(0.02)?.first_batch(256)?;
+/// let target = PrecisionTarget::new(0.02)?.first_batch(256)?.growth(2.0)?;
 /// let run = target.run(&model, &StudyOptions::default())?;
 /// let interval = run.study.breakeven("positive").unwrap().within_horizon();
 /// assert!(run.report.met && (interval.upper - interval.lower) / 2.0 <= 0.02);
@@ -67,6 +77,7 @@ pub struct PrecisionTarget {
     rule: Option<String>,
     first_batch: usize,
     max_paths: usize,
+    growth: f64,
 }
 
 impl PrecisionTarget {
@@ -89,6 +100,7 @@ impl PrecisionTarget {
             rule: None,
             first_batch: DEFAULT_FIRST_BATCH,
             max_paths: DEFAULT_MAX_PATHS,
+            growth: DEFAULT_GROWTH,
         })
     }
 
@@ -101,7 +113,7 @@ impl PrecisionTarget {
     }
 
     /// Paths of the first batch (`1..=`[`MAX_PATHS`]; default
-    /// [`DEFAULT_FIRST_BATCH`]).
+    /// [`DEFAULT_FIRST_BATCH`]), rounded up to a multiple of [`BLOCK_PATHS`].
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming `first_batch`.
@@ -120,6 +132,25 @@ impl PrecisionTarget {
         Ok(self)
     }
 
+    /// The factor `g` by which each count of the schedule exceeds the last
+    /// (before rounding up to a block): `1 < g <=` [`MAX_GROWTH`]; default
+    /// [`DEFAULT_GROWTH`]. A smaller factor stops closer to the count the target
+    /// needs, at the price of more looks at the data (see *Coverage* above).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `growth`.
+    pub fn growth(mut self, factor: f64) -> Result<Self> {
+        if !(factor > 1.0 && factor <= MAX_GROWTH) {
+            return Err(Error::invalid(
+                "growth",
+                factor,
+                format!("must be > 1 and <= {MAX_GROWTH}"),
+            ));
+        }
+        self.growth = factor;
+        Ok(self)
+    }
+
     /// The target half-width.
     pub fn half_width(&self) -> f64 {
         self.half_width
@@ -130,14 +161,18 @@ impl PrecisionTarget {
         self.rule.as_deref()
     }
 
-    /// The path counts of the schedule: `n_0 = min(first_batch, max_paths)`,
-    /// `n_{k+1} = min(2 n_k, max_paths)`, ending at `max_paths`.
+    /// The path counts of the schedule: `n_0 = min(up(first_batch), max_paths)`,
+    /// `n_{k+1} = min(up(ceil(g n_k)), max_paths)`, ending at `max_paths`.
     pub fn schedule(&self) -> Vec<usize> {
-        let mut counts = vec![self.first_batch.min(self.max_paths)];
+        let up = |n: usize| n.div_ceil(BLOCK_PATHS).saturating_mul(BLOCK_PATHS);
+        let mut counts = vec![up(self.first_batch).min(self.max_paths)];
         while let Some(&last) = counts.last()
             && last < self.max_paths
         {
-            counts.push(last.saturating_mul(2).min(self.max_paths));
+            // `last <= MAX_PATHS = 2^53` and `g <= 16`: the product is exact enough
+            // and fits a usize.
+            let grown = (last as f64 * self.growth).ceil() as usize;
+            counts.push(up(grown).min(self.max_paths));
         }
         counts
     }
@@ -159,57 +194,115 @@ impl PrecisionTarget {
         let rules = study_rules(model, &sized)?;
         let targeted = self.targeted(&rules)?;
         let base = simulation(model, options, &targeted)?
+            .paths(self.max_paths)
             .statistics_for(Selection::None)
             .quantiles(false)
             .keep_scalars(false);
         let mut reached = vec![0u64; targeted.len()];
         let mut steps = Vec::new();
+        self.each_batch(
+            options,
+            &mut steps,
+            |range| {
+                let outcome = base
+                    .clone()
+                    .path_range(range)
+                    .run()
+                    .map_err(|e| within_rules(e, &targeted))?;
+                for (count, passage) in reached.iter_mut().zip(outcome.all_passages()) {
+                    *count += passage.passed();
+                }
+                Ok(reached.clone())
+            },
+            &targeted,
+        )?;
+        Ok(self.report(options, steps))
+    }
+
+    /// The study to the target: the batches of the schedule simulated with
+    /// everything the study needs (statistics, sketches, every rule), each once,
+    /// until the target is met or `max_paths` is reached, then merged and
+    /// analysed. The study is [`Study::run`] at the number of paths found, bit for
+    /// bit. `options.paths` is ignored.
+    ///
+    /// # Errors
+    /// As [`search`](Self::search).
+    pub fn run<M: StudyModel>(&self, model: &M, options: &StudyOptions) -> Result<PreciseStudy> {
+        let sized = StudyOptions {
+            paths: self.max_paths,
+            ..options.clone()
+        };
+        let rules = study_rules(model, &sized)?;
+        let targeted = self.targeted(&rules)?;
+        let positions: Vec<usize> = targeted
+            .iter()
+            .map(|t| rules.iter().position(|r| r.key() == t.key()))
+            .collect::<Option<_>>()
+            .expect("the targeted rules are rules of the study");
+        let mut batches = Vec::new();
+        let mut reached = vec![0u64; targeted.len()];
+        let mut steps = Vec::new();
+        self.each_batch(
+            options,
+            &mut steps,
+            |range| {
+                let outcome = Study::simulate_paths(model, &sized, range)?;
+                for (count, &r) in reached.iter_mut().zip(&positions) {
+                    *count += outcome.all_passages()[r].passed();
+                }
+                batches.push(outcome);
+                Ok(reached.clone())
+            },
+            &targeted,
+        )?;
+        let report = self.report(options, steps);
+        let outcome = Outcome::merge(&batches)?.into_run_of_its_paths();
+        let study = Study::from_outcome(
+            model,
+            &StudyOptions {
+                paths: report.paths,
+                ..options.clone()
+            },
+            outcome,
+        )?;
+        Ok(PreciseStudy { study, report })
+    }
+
+    /// Runs `batch` on the ranges of the schedule in turn, each returning the
+    /// paths so far that broke even under each of `rules`, and records a step
+    /// after each, until the target is met.
+    fn each_batch(
+        &self,
+        options: &StudyOptions,
+        steps: &mut Vec<PrecisionStep>,
+        mut batch: impl FnMut(std::ops::Range<usize>) -> Result<Vec<u64>>,
+        rules: &[Rule],
+    ) -> Result<()> {
         let mut done = 0;
         for n in self.schedule() {
-            let outcome = base
-                .clone()
-                .first_path(done)
-                .paths(n - done)
-                .run()
-                .map_err(|e| within_rules(e, &targeted))?;
-            for (count, passage) in reached.iter_mut().zip(outcome.all_passages()) {
-                *count += passage.passed();
-            }
+            let reached = batch(done..n)?;
             done = n;
-            let step = self.step(&targeted, &reached, n, options.confidence)?;
+            let step = self.step(rules, &reached, n, options.confidence)?;
             let met = step.half_width <= self.half_width;
             steps.push(step);
             if met {
                 break;
             }
         }
+        Ok(())
+    }
+
+    /// The report of a search whose last step is the last of `steps`.
+    fn report(&self, options: &StudyOptions, steps: Vec<PrecisionStep>) -> Precision {
         let last = steps.last().expect("the schedule has at least one count");
-        Ok(Precision {
+        Precision {
             target: self.half_width,
             rule: self.rule.clone(),
             confidence: options.confidence,
             paths: last.paths,
             met: last.half_width <= self.half_width,
             steps,
-        })
-    }
-
-    /// [`search`](Self::search), then the study at the number of paths found.
-    /// The study is [`Study::run`] at that count: the same paths, bit for bit, as
-    /// the batches.
-    ///
-    /// # Errors
-    /// As [`search`](Self::search).
-    pub fn run<M: StudyModel>(&self, model: &M, options: &StudyOptions) -> Result<PreciseStudy> {
-        let report = self.search(model, options)?;
-        let study = Study::run(
-            model,
-            &StudyOptions {
-                paths: report.paths,
-                ..options.clone()
-            },
-        )?;
-        Ok(PreciseStudy { study, report })
+        }
     }
 
     /// The rules the target is on: the one named, or all.
@@ -315,17 +408,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schedule_doubles_up_to_the_cap() {
-        let t = PrecisionTarget::new(0.01).unwrap();
+    fn the_schedule_grows_by_blocks_up_to_the_cap() {
+        let t = PrecisionTarget::new(0.01).unwrap().growth(2.0).unwrap();
         let t = t.first_batch(1_000).unwrap().max_paths(5_000).unwrap();
-        assert_eq!(t.schedule(), vec![1_000, 2_000, 4_000, 5_000]);
+        assert_eq!(t.schedule(), vec![1_024, 2_048, 4_096, 5_000]);
         let t = t.max_paths(500).unwrap();
         assert_eq!(t.schedule(), vec![500]);
-        let t = t.max_paths(4_000).unwrap();
-        assert_eq!(t.schedule(), vec![1_000, 2_000, 4_000]);
+        let t = t.max_paths(4_096).unwrap();
+        assert_eq!(t.schedule(), vec![1_024, 2_048, 4_096]);
+        // 1.25 times 1,024 is 1,280, a block boundary; 1.25 times 1,280 is 1,600,
+        // rounded up to 1,792.
+        let t = t.growth(1.25).unwrap();
+        assert_eq!(t.schedule()[..3], [1_024, 1_280, 1_792]);
         let default = PrecisionTarget::new(0.01).unwrap().schedule();
-        assert_eq!(default.len(), 10);
+        assert_eq!(default.len(), 29);
         assert_eq!(default.last(), Some(&DEFAULT_MAX_PATHS));
+        assert!(default.iter().all(|n| n % BLOCK_PATHS == 0));
     }
 
     #[test]
@@ -337,7 +435,15 @@ mod tests {
         let t = PrecisionTarget::new(0.01).unwrap();
         let err = t.clone().max_paths(0).unwrap_err().to_string();
         assert!(err.contains("`max_paths`"), "{err}");
-        let err = t.first_batch(MAX_PATHS + 1).unwrap_err().to_string();
+        let err = t
+            .clone()
+            .first_batch(MAX_PATHS + 1)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`first_batch`"), "{err}");
+        for bad in [1.0, 0.5, MAX_GROWTH * 1.01, f64::NAN] {
+            let err = t.clone().growth(bad).unwrap_err().to_string();
+            assert!(err.contains("`growth`"), "{bad}: {err}");
+        }
     }
 }

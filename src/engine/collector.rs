@@ -33,8 +33,6 @@ pub(crate) struct RunContext<'a, M: Model> {
     pub plan: &'a M::Plan,
     pub grid: Grid,
     pub seed: u64,
-    /// Index of the run's first path ([`Simulation::first_path`](super::Simulation::first_path)).
-    pub first_path: usize,
     pub paths: usize,
     pub series: usize,
     /// Per series: whether it gets per-point statistics.
@@ -93,8 +91,8 @@ impl<M: Model> RunContext<'_, M> {
 
     /// The path indices of block `block`.
     pub fn block_range(&self, block: usize) -> std::ops::Range<usize> {
-        let start = self.first_path + block * BLOCK_PATHS;
-        start..(start + BLOCK_PATHS).min(self.first_path + self.paths)
+        let start = block * BLOCK_PATHS;
+        start..(start + BLOCK_PATHS).min(self.paths)
     }
 
     /// Simulates path `path`: observations into `obs` (`points x series`, point-major)

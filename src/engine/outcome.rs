@@ -71,6 +71,17 @@ impl Outcome {
         self.range == (0..self.run_paths)
     }
 
+    /// The merged shards covering paths `0..n` of a larger run as the outcome of
+    /// a run of `n` paths. Its bits are those of that run when the run's inputs are
+    /// drawn path by path (a design's points depend on the run's size) and `n` is
+    /// the end of a block or of the larger run (as for any shard): the caller
+    /// ensures both.
+    pub(crate) fn into_run_of_its_paths(mut self) -> Outcome {
+        debug_assert_eq!(self.range.start, 0, "a prefix of the run");
+        self.run_paths = self.range.end;
+        self
+    }
+
     /// Summaries of the series with per-point statistics, in the model's order.
     pub fn all_series(&self) -> &[SeriesSummary] {
         &self.series

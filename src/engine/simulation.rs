@@ -150,7 +150,6 @@ impl RunControl {
 pub struct Simulation<M> {
     model: M,
     paths: usize,
-    first_path: usize,
     steps: usize,
     dt: f64,
     seed: u64,
@@ -175,7 +174,6 @@ impl<M: Model> Simulation<M> {
         Simulation {
             model,
             paths: 10_000,
-            first_path: 0,
             steps: 1,
             dt: 1.0,
             seed: 0,
@@ -203,23 +201,6 @@ impl<M: Model> Simulation<M> {
     #[must_use]
     pub fn paths(mut self, paths: usize) -> Self {
         self.paths = paths;
-        self
-    }
-
-    /// Simulates the paths `first..first + paths` instead of `0..paths` (default
-    /// 0): path `i` draws the same random numbers as in any run of the same seed
-    /// that includes it, so a run can be extended by simulating only the paths it
-    /// lacks. The outcome's per-path outputs (passage times, kept scalars,
-    /// recorded paths and inputs) are those of these paths, in order, and
-    /// [`Outcome::paths`] is their number; its moments are taken around path
-    /// `first`'s values, so they merge exactly only with runs of the same `first`.
-    ///
-    /// Only for inputs drawn path by path: a run with a design other than plain
-    /// Monte Carlo ([`InputDesign::Design`], [`InputDesign::Saltelli`]) needs
-    /// `first = 0`, since its points depend on the run's size.
-    #[must_use]
-    pub fn first_path(mut self, first: usize) -> Self {
-        self.first_path = first;
         self
     }
 
@@ -459,7 +440,6 @@ impl<M: Model> Simulation<M> {
             plan: &plan,
             grid,
             seed: self.seed,
-            first_path: self.first_path,
             paths: self.paths,
             series,
             summarised: settings.summarised,
@@ -477,15 +457,9 @@ impl<M: Model> Simulation<M> {
         };
         // The first path's values are the shifts of every moment (see `Moments`).
         let (mut shift, mut scalar_shift) = (ctx.shift.clone(), ctx.scalar_shift.clone());
-        let first = self.first_path;
-        ctx.simulate(
-            first,
-            &mut shift,
-            &mut scalar_shift,
-            &mut PathInputs::new(&ctx),
-        );
+        ctx.simulate(0, &mut shift, &mut scalar_shift, &mut PathInputs::new(&ctx));
         if let Some((at, value)) = ctx.locate_non_finite(&shift, &scalar_shift) {
-            return Err(self.non_finite(first, at, value));
+            return Err(self.non_finite(0, at, value));
         }
         ctx.shift = shift;
         ctx.scalar_shift = scalar_shift;
@@ -502,7 +476,6 @@ impl<M: Model> Simulation<M> {
     /// Checks every setting and resolves names; allocates nothing large.
     fn validate(&self, grid: &Grid) -> Result<Settings<'_>> {
         check::count_in("paths", self.paths, MAX_PATHS as u64)?;
-        self.check_first_path()?;
         self.check_range()?;
         check::positive_count("chunk_size", self.chunk_paths)?;
         if let Some(n) = self.threads {
@@ -537,7 +510,7 @@ impl<M: Model> Simulation<M> {
             &self.input_settings,
             self.model.inputs(),
             self.seed,
-            (self.first_path + self.paths) as u64,
+            self.paths as u64,
         )?;
         let settings = Settings {
             names,
@@ -556,43 +529,12 @@ impl<M: Model> Simulation<M> {
         Ok(settings)
     }
 
-    /// [`first_path`](Self::first_path) keeps every path index below
-    /// [`MAX_PATHS`], and is 0 under a design whose points depend on the run's size.
-    fn check_first_path(&self) -> Result<()> {
-        if self.first_path > MAX_PATHS - self.paths {
-            return Err(Error::invalid(
-                "first_path",
-                self.first_path,
-                format!(
-                    "must leave the last path ({} more) below {MAX_PATHS}",
-                    self.paths
-                ),
-            ));
-        }
-        if self.first_path > 0 && !matches!(self.input_settings.design, InputDesign::Draws) {
-            return Err(Error::invalid(
-                "first_path",
-                self.first_path,
-                "must be 0 under a sampling design (its points depend on the run's size); \
-                 only inputs drawn path by path can be extended",
-            ));
-        }
-        Ok(())
-    }
-
     /// A [`path_range`](Self::path_range) within the run, on block boundaries.
     fn check_range(&self) -> Result<()> {
         let Some(range) = &self.range else {
             return Ok(());
         };
         let shown = format!("{}..{}", range.start, range.end);
-        if self.first_path > 0 {
-            return Err(Error::invalid(
-                "path_range",
-                shown,
-                "cannot be combined with first_path: a shard's indices are those of the whole run",
-            ));
-        }
         if range.start > range.end || range.end > self.paths {
             return Err(Error::invalid(
                 "path_range",
