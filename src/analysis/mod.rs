@@ -26,7 +26,8 @@ pub use fan::{FAN_LEVELS, FanChart};
 pub use model::{Headline, ModelInfo, StudyModel, Valuation};
 pub use paired_cdf::paired_cdf_difference;
 pub use precision::{
-    DEFAULT_FIRST_BATCH, DEFAULT_MAX_PATHS, PreciseStudy, Precision, PrecisionStep, PrecisionTarget,
+    DEFAULT_FIRST_BATCH, DEFAULT_GROWTH, DEFAULT_MAX_PATHS, MAX_GROWTH, PreciseStudy, Precision,
+    PrecisionStep, PrecisionTarget,
 };
 pub use rule::Rule;
 pub use study::{Study, StudyOptions};
