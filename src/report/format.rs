@@ -36,6 +36,8 @@ pub(crate) fn interval_percent(i: &Interval) -> String {
     )
 }
 
+// Only the charts and the HTML report use it.
+#[cfg(feature = "svg")]
 /// A difference of probabilities in percentage points with its interval:
 /// `-11.7 pp [-12.1, -11.2]`.
 pub(crate) fn interval_points(i: &Interval) -> String {
@@ -47,11 +49,15 @@ pub(crate) fn interval_points(i: &Interval) -> String {
     )
 }
 
+// Only the charts and the HTML report use it.
+#[cfg(feature = "svg")]
 /// `x` with the decimals that suit numbers of magnitude `scale`.
 pub(crate) fn number(x: f64, scale: f64) -> String {
     format!("{x:.d$}", d = decimals(scale))
 }
 
+// Only the charts and the HTML report use it.
+#[cfg(feature = "svg")]
 /// `x` rounded to `digits` significant digits, without trailing zeros:
 /// `0.9166667` as `0.9167`, `1.0` as `1`.
 pub(crate) fn significant(x: f64, digits: i32) -> String {
@@ -76,6 +82,8 @@ pub(crate) fn capitalised(name: &str) -> String {
     })
 }
 
+// Only the charts and the HTML report use it.
+#[cfg(feature = "svg")]
 /// A note as a sentence: capitalised, with a final full stop.
 pub(crate) fn sentence(text: &str) -> String {
     let text = text.trim();
