@@ -4,7 +4,7 @@
 //! column.
 
 use super::Scenario;
-use super::locate::{self, Segment, Spans};
+use super::locate::{self, Lines, Segment, Spans};
 use crate::error::{Error, Result, readable};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,10 @@ pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 
 /// Most problems reported for one scenario; the rest are counted.
 pub const MAX_PROBLEMS: usize = 50;
+
+/// Most problems of one scenario given a line and column (the first found); the
+/// rest are reported after them, unlocated, and counted past [`MAX_PROBLEMS`].
+const LOCATED_PROBLEMS: usize = 4 * MAX_PROBLEMS;
 
 /// Longest `extends` chain (a file extending a file ... extending a preset).
 const MAX_EXTENDS_DEPTH: usize = 16;
@@ -499,13 +503,36 @@ impl Doc {
         }
     }
 
+    /// The spans and lines of this document, built once to locate many fields.
+    fn index(&self) -> DocIndex<'_> {
+        DocIndex {
+            spans: self.spans(),
+            lines: Lines::new(&self.text),
+        }
+    }
+
     /// The location of `path` in this document, if it holds the path.
     fn locate(&self, path: &str, at_key: bool) -> Option<Option<(usize, usize)>> {
-        let segments = locate::segments(path);
-        let spans = self.spans();
-        locate::contains(&self.text, &spans, &segments)
-            .then(|| locate::locate(&self.text, &spans, &segments, at_key))
+        self.locate_in(&self.index(), path, at_key)
     }
+
+    /// [`locate`](Self::locate) with the document's index built already.
+    fn locate_in(
+        &self,
+        index: &DocIndex<'_>,
+        path: &str,
+        at_key: bool,
+    ) -> Option<Option<(usize, usize)>> {
+        let segments = locate::segments(path);
+        locate::contains(&self.text, &index.spans, &segments)
+            .then(|| locate::locate(&index.lines, &index.spans, &segments, at_key))
+    }
+}
+
+/// What locating fields in a document needs, parsed once.
+struct DocIndex<'d> {
+    spans: Spans<'d>,
+    lines: Lines<'d>,
 }
 
 fn check_size(bytes: u64) -> Result<()> {
@@ -530,8 +557,12 @@ fn parse(text: &str, format: Format) -> std::result::Result<toml::Table, Vec<Loc
             let (spans, errors) = toml::de::DeTable::parse_recoverable(text);
             if !errors.is_empty() {
                 let spans = spans.into_inner();
+                let lines = Lines::new(text);
+                // Each error is placed by a walk of the table: a bounded number of
+                // them keeps a file of thousands of bad lines linear.
                 let mut located: Vec<Located> = errors
                     .iter()
+                    .take(LOCATED_PROBLEMS)
                     .map(|e| {
                         let offset = e.span().map(|s| s.start);
                         let at = offset.and_then(|o| locate::path_at(&spans, o));
@@ -542,13 +573,19 @@ fn parse(text: &str, format: Format) -> std::result::Result<toml::Table, Vec<Loc
                             None => format!("TOML syntax: {}", e.message().trim()),
                         };
                         (
-                            offset.map(|o| locate::line_column(text, o)),
+                            offset.map(|o| lines.line_column(o)),
                             Error::Parse(one_line(&message)),
                         )
                     })
                     .collect();
                 located.sort_by_key(|(l, _)| *l);
                 located.dedup_by_key(|(l, _)| l.map(|(line, _)| line));
+                if located.len() > MAX_PROBLEMS {
+                    let more = located.len() - MAX_PROBLEMS;
+                    located.truncate(MAX_PROBLEMS);
+                    let message = format!("and syntax errors on {more} more lines");
+                    located.push((None, Error::Parse(message)));
+                }
                 return Err(located);
             }
             toml::from_str::<toml::Table>(text).map_err(|e| {
@@ -755,9 +792,24 @@ impl Assembled {
             }
             Err(_) => self.section_problems(),
         };
+        let indices: Vec<DocIndex<'_>> = self.docs.iter().map(Doc::index).collect();
+        // A JSON field is found by a scan of the text: locating a bounded number of
+        // problems keeps a file with thousands of them linear. The rest are
+        // counted below, after the located ones.
         let mut problems: Vec<Problem> = found
             .into_iter()
-            .map(|(path, error)| self.locate(&path, error))
+            .enumerate()
+            .map(|(i, (path, error))| {
+                if i < LOCATED_PROBLEMS {
+                    self.locate(&indices, &path, error)
+                } else {
+                    Problem {
+                        origin: self.docs[0].origin.clone(),
+                        location: None,
+                        error,
+                    }
+                }
+            })
             .collect();
         problems.dedup();
         problems.sort_by(|a, b| {
@@ -825,7 +877,7 @@ impl Assembled {
 
     /// Where the problem with field `path` is: in an override that set it, else in
     /// the first document of the chain that holds the field.
-    fn locate(&self, path: &str, error: Error) -> Problem {
+    fn locate(&self, indices: &[DocIndex<'_>], path: &str, error: Error) -> Problem {
         let segments = locate::segments(path);
         let by_override = self.overrides.iter().rev().find(|o| {
             let own = locate::segments(o.path());
@@ -839,11 +891,12 @@ impl Assembled {
             };
         }
         let at_key = error.to_string().contains("unknown field");
-        for doc in &self.docs {
+        for (doc, index) in self.docs.iter().zip(indices) {
             // The deepest prefix of the path a document holds.
             for len in (1..=segments.len()).rev() {
                 let prefix = render(&segments[..len]);
-                if let Some(location) = doc.locate(&prefix, at_key && len == segments.len()) {
+                let at_key = at_key && len == segments.len();
+                if let Some(location) = doc.locate_in(index, &prefix, at_key) {
                     return Problem {
                         origin: doc.origin.clone(),
                         location,

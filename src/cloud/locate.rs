@@ -38,16 +38,16 @@ pub(crate) enum Spans<'a> {
 /// Line and column of the deepest field of `path` present in `text`: of its value,
 /// or of its key if `at_key` and the whole path is present.
 pub(crate) fn locate(
-    text: &str,
+    lines: &Lines<'_>,
     spans: &Spans<'_>,
     path: &[Segment],
     at_key: bool,
 ) -> Option<(usize, usize)> {
     let offset = match spans {
         Spans::Toml(table) => toml_offset(table, path, at_key)?,
-        Spans::Json => json_offset(text, path, at_key)?,
+        Spans::Json => json_offset(lines.text, path, at_key)?,
     };
-    Some(line_column(text, offset))
+    Some(lines.line_column(offset))
 }
 
 /// Whether the whole of `path` is present in the document.
@@ -231,13 +231,34 @@ impl JsonScanner<'_> {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// The line starts of a text, so that each offset is placed in `O(log lines +
+/// line length)`: locating every problem of a file with many does not rescan it.
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    /// Indexes `text`'s lines.
+    pub(crate) fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |before| before.chars().count());
+        (line, column + 1)
+    }
 }
 
 /// The field path of the innermost key whose value spans `offset` in a TOML
@@ -293,7 +314,10 @@ mod tests {
 
     #[test]
     fn lines_and_columns_count_characters() {
-        assert_eq!(line_column("ab\ncd", 4), (2, 2));
-        assert_eq!(line_column("é\nx", 3), (2, 1));
+        assert_eq!(Lines::new("ab\ncd").line_column(4), (2, 2));
+        assert_eq!(Lines::new("é\nx").line_column(3), (2, 1));
+        assert_eq!(Lines::new("é\nx").line_column(0), (1, 1));
+        assert_eq!(Lines::new("ab\n").line_column(3), (2, 1));
+        assert_eq!(Lines::new("ab\ncd").line_column(99), (2, 3));
     }
 }
