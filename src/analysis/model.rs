@@ -112,8 +112,10 @@ pub trait StudyModel: Model {
             })
     }
 
-    /// The series drawn as fan charts: quantiles are collected for these only
-    /// (default: every series).
+    /// The series drawn as fan charts (default: every series). A study collects
+    /// quantiles for these and for every series its break-even rules read (so
+    /// that `fan_chart.csv` has the quantiles of what decides break-even), and for
+    /// no other.
     fn fan_series(&self) -> Names<'_> {
         self.series()
     }

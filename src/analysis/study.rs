@@ -54,7 +54,8 @@ impl Default for StudyOptions {
 
 /// One model simulated over its horizon and analysed: the break-even
 /// distribution of every rule, fan charts of the model's
-/// [`fan_series`](StudyModel::fan_series), and the distribution of its value.
+/// [`fan_series`](StudyModel::fan_series) and of the series the rules read, and
+/// the distribution of its value.
 ///
 /// A study keeps what it needs of the model ([`ModelInfo`]) and the engine's
 /// results, so reports read the study alone.
@@ -136,10 +137,10 @@ impl Study {
         range: Range<usize>,
     ) -> Result<Outcome> {
         let rules = study_rules(model, options)?;
-        let fan_series = model.fan_series().to_vec();
+        let quantiled = quantile_series(model, &rules);
         let simulation = simulation(model, options, &rules)?
             .paths(options.paths)
-            .quantiles_for(Selection::only(&fan_series))
+            .quantiles_for(Selection::only(&quantiled))
             .record_inputs(options.keep_paths)
             .path_range(range);
         simulation
@@ -171,12 +172,12 @@ impl Study {
                 ),
             ));
         }
-        let fan_series = model.fan_series().to_vec();
+        let quantiled = quantile_series(model, &rules);
         let breakevens = rules
             .iter()
             .map(|rule| BreakEven::from_outcome(rule, &outcome, options.confidence))
             .collect::<Result<_>>()?;
-        let fans = fan_series
+        let fans = quantiled
             .iter()
             .map(|name| {
                 let series = outcome.series(name).ok_or_else(|| Error::UnknownSeries {
@@ -247,7 +248,9 @@ impl Study {
         self.breakevens.iter().find(|b| b.rule().key() == key)
     }
 
-    /// Fan charts of the model's fan series.
+    /// Fan charts (quantiles by period) of the model's
+    /// [`fan_series`](StudyModel::fan_series) followed by every other series a
+    /// rule of the study reads.
     pub fn fans(&self) -> &[FanChart] {
         &self.fans
     }
@@ -323,6 +326,26 @@ impl Study {
             })
             .collect()
     }
+}
+
+/// The series whose quantiles a study of `model` with `rules` collects: the
+/// model's [`fan_series`](StudyModel::fan_series), in its order, then every other
+/// series a rule reads, in the model's order (so the quantiles of what decides
+/// break-even, such as a cumulative sum, are reported too).
+pub(super) fn quantile_series<'m, M: StudyModel>(model: &'m M, rules: &[Rule]) -> Vec<&'m str> {
+    let mut names = model.fan_series().to_vec();
+    let read: Vec<&str> = rules
+        .iter()
+        .flat_map(|r| r.condition().series())
+        .collect();
+    names.extend(
+        model
+            .series()
+            .iter()
+            .filter(|s| read.contains(s) && !names.contains(s))
+            .collect::<Vec<_>>(),
+    );
+    names
 }
 
 /// The rules a study of `model` under `options` evaluates, after checking the
