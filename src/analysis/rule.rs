@@ -521,12 +521,19 @@ mod tests {
             let share = 0.3 + 0.5 * (sequence % 3) as f64 / 2.0;
             let conditions: Vec<bool> = (0..=steps).map(|_| rng.random::<f64>() < share).collect();
             for hold in 1..=5 {
-                let rule = Rule::new("r", "R", "x >= 0").unwrap().sustained(hold).unwrap();
+                let rule = Rule::new("r", "R", "x >= 0")
+                    .unwrap()
+                    .sustained(hold)
+                    .unwrap();
                 let full = passage(steps, &[track(hold, &conditions)]);
                 for span in 0..=steps {
                     let expected = track(hold, &conditions[..=span]);
                     let cut = rule.truncate(&full, span).unwrap();
-                    assert_eq!(cut.time(0), expected, "{conditions:?}, hold {hold}, span {span}");
+                    assert_eq!(
+                        cut.time(0),
+                        expected,
+                        "{conditions:?}, hold {hold}, span {span}"
+                    );
                 }
             }
         }

@@ -408,10 +408,7 @@ fn span_error(rule: &Rule, alternative: &Study, error: Error) -> Error {
 /// break-even, such as a cumulative sum, are reported too).
 pub(super) fn quantile_series<'m, M: StudyModel>(model: &'m M, rules: &[Rule]) -> Vec<&'m str> {
     let mut names = model.fan_series().to_vec();
-    let read: Vec<&str> = rules
-        .iter()
-        .flat_map(|r| r.condition().series())
-        .collect();
+    let read: Vec<&str> = rules.iter().flat_map(|r| r.condition().series()).collect();
     names.extend(
         model
             .series()
