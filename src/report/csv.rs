@@ -98,7 +98,8 @@ pub const COMPARISON_COLUMNS: [&str; 20] = [
 ];
 
 /// Per-period statistics of the series: for each scenario, series and period, one
-/// row per quantile of the fan-chart series (`statistic` = `p5`, `p10`, `p25`,
+/// row per quantile of the fan-chart series and of every series a break-even
+/// rule reads ([`Study::fans`](crate::analysis::Study::fans); `statistic` = `p5`, `p10`, `p25`,
 /// `p50`, `p75`, `p90`, `p95`, with its level in `quantile`) and one row for the
 /// mean of every series (`statistic` = `mean`, `quantile` empty); `unit` is the
 /// series' unit (e.g. `RMB bn per quarter`, empty when the model gives none).
