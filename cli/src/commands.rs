@@ -80,9 +80,9 @@ impl Settings {
             None => None,
             Some(keys) => Some(
                 keys.iter()
-                    .map(|key| {
+                    .map(|name| {
                         model
-                            .rule(key.trim())
+                            .rule_named(name)
                             .map_err(|e| e.within("--definitions"))
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -268,7 +268,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
         (baseline, alternatives, searches)
     };
     let pairs: Vec<_> = alternatives.iter().map(|(s, c)| (s, c.clone())).collect();
-    let shown = baseline.info().compared.clone();
+    let shown = shown_rules(&baseline, &all_options[0]);
     let mut report = text::comparisons(&baseline, &pairs, &shown);
     if let Some((_, searches)) = &searches {
         let studies = std::iter::once(&baseline).chain(alternatives.iter().map(|(s, _)| s));
@@ -289,6 +289,15 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
     match settings.format {
         OutputFormat::Text => emit(&report),
         OutputFormat::Json => emit(&json_text(&summary)?),
+    }
+}
+
+/// The keys of the rules a comparison shows: those of `--definitions`, in the
+/// order given, else the model's default ones ([`StudyModel::compared`]).
+fn shown_rules(baseline: &Study, options: &StudyOptions) -> Vec<String> {
+    match &options.rules {
+        Some(rules) => rules.iter().map(|r| r.key().to_owned()).collect(),
+        None => baseline.info().compared.clone(),
     }
 }
 

@@ -101,10 +101,12 @@ struct Settings {
     /// Confidence level of every interval, e.g. 0.9 (default 0.95).
     #[arg(long, value_name = "LEVEL", value_parser = confidence)]
     confidence: Option<f64>,
-    /// The break-even rules to evaluate, by key, comma separated (default: the
-    /// standard ones and the scenario's own); sustained variants such as
-    /// `flow_crossover_8q` are accepted.
-    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    /// The break-even rules to evaluate, comma separated, each by title or key
+    /// (case-insensitive), e.g. "cumulative payback,flow_crossover_8q" (default:
+    /// the standard ones and the scenario's own); sustained variants such as
+    /// `flow_crossover_8q` by key. `compare` shows these rules, in this order
+    /// (default: flow crossover, cumulative payback, growth crossover 4q).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
     definitions: Option<Vec<String>>,
     /// Extra quantile levels for fan_chart.csv and summary.json, comma separated,
     /// e.g. 0.01,0.99 (the charts' P5 ... P95 are always kept).

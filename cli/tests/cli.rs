@@ -534,3 +534,350 @@ fn ctrl_c_at_any_moment_leaves_all_or_nothing() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Writes `text` as the scenario file `name` in `dir` and returns its path.
+fn scenario_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// `scenario` with a horizon of `years`.
+fn with_horizon(mut scenario: Scenario, years: u32) -> Scenario {
+    scenario.horizon_years = years;
+    scenario
+}
+
+#[test]
+fn compare_over_the_common_span_of_different_horizons() {
+    let dir = scratch("span");
+    let short = scenario_file(
+        &dir,
+        "short.toml",
+        "extends = \"chip_ban\"\nname = \"chip_ban_6y\"\nhorizon_years = 6\n",
+    );
+    let out = dir.join("out");
+    let output = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        &short,
+        "--paths",
+        "2000",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: ComparisonSummary = serde_json::from_str(&stdout(&output)).unwrap();
+
+    // The library: the 10-year baseline against the 6-year alternative is, bit
+    // for bit, the comparison of two 6-year studies (the cloud model's first 24
+    // quarters do not depend on the horizon). Without truncation the horizons
+    // are refused; a truncation that ignored the sustained window (keeping
+    // `T <= span` instead of `T + s - 1 <= span`) moves `flow_crossover_4q`.
+    let short_scenario = with_horizon(Scenario::preset("chip_ban").unwrap(), 6);
+    let (ten, six) = (
+        study(&Scenario::alibaba(), 2026),
+        study(&with_horizon(Scenario::alibaba(), 6), 2026),
+    );
+    let alternative = study(
+        &Scenario {
+            name: "chip_ban_6y".into(),
+            ..short_scenario
+        },
+        2026,
+    );
+    let over_span = ten.compare(&alternative).unwrap();
+    assert_eq!(over_span, six.compare(&alternative).unwrap());
+    assert_eq!(over_span.len(), 6);
+    assert!(over_span.iter().all(|c| c.steps() == 24));
+    // And the other way round: the short study as the baseline.
+    assert_eq!(
+        alternative.compare(&ten).unwrap(),
+        alternative.compare(&six).unwrap()
+    );
+    assert_eq!(
+        summary,
+        ComparisonSummary::new(&ten, &[(&alternative, over_span.as_slice())])
+    );
+    // The per-period differences stop at the span and end at the probability
+    // difference within it.
+    for d in &summary.differences {
+        let span = d.span.as_ref().unwrap();
+        assert_eq!(
+            (
+                span.periods,
+                span.first.label.as_str(),
+                span.last.label.as_str()
+            ),
+            (24, "2026Q2", "2032Q1")
+        );
+        assert!(span.truncated);
+        assert_eq!(d.cdf_difference.len(), 25);
+        let last = d.cdf_difference.last().unwrap();
+        assert!((last.estimate - d.probability.difference.estimate).abs() < 1e-12);
+    }
+
+    let rows = csv_rows(&out.join(files::COMPARISON_CSV), &COMPARISON_COLUMNS);
+    assert_eq!(rows.len(), 6);
+    assert!(
+        rows.iter()
+            .all(|r| r[1] == "chip_ban_6y" && r[17..] == ["24", "2026Q2", "2032Q1"])
+    );
+    let sentence = "chip_ban_6y compared over the common span of 24 quarters (2026Q2..2032Q1)";
+    let text = fs::read_to_string(out.join(files::COMPARISON_TXT)).unwrap();
+    assert!(text.contains(sentence), "{text}");
+    assert!(text.contains("its horizon is 24 quarters, the baseline's 40"));
+    let html = fs::read_to_string(out.join(files::REPORT_HTML)).unwrap();
+    assert!(
+        html.contains("compared over the common span of 24 quarters (2026Q2..2032Q1)"),
+        "report.html lacks the span"
+    );
+    // Equal horizons print no span line.
+    let equal = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        "preset:chip_ban",
+        "--paths",
+        "500",
+        "-q",
+    ]);
+    assert_eq!(equal.status.code(), Some(0), "{}", stderr(&equal));
+    assert!(!stdout(&equal).contains("common span"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_rule_held_to_the_horizon_is_not_compared_over_a_shorter_span() {
+    let dir = scratch("span-held");
+    let rule = "[[rules]]\nkey = \"cash_positive_for_good\"\ntitle = \"Cash positive for good\"\n\
+                when = \"free_cash_flow >= 0\"\nsustain = \"horizon\"\n";
+    let long = scenario_file(
+        &dir,
+        "long.toml",
+        &format!("extends = \"alibaba\"\nname = \"long\"\n{rule}"),
+    );
+    let short = scenario_file(
+        &dir,
+        "short.toml",
+        &format!("extends = \"alibaba\"\nname = \"short\"\nhorizon_years = 6\n{rule}"),
+    );
+    let args = ["compare", &long, &short, "--paths", "500", "-q"];
+    let held = [&args[..], &["--definitions", "cash positive for good"]].concat();
+    assert_bad_input(
+        &outpace(&held),
+        &["`rules[cash_positive_for_good].sustain`", "equal horizons"],
+    );
+    // The other rules compare over the span.
+    let others = [&args[..], &["--definitions", "cumulative_payback"]].concat();
+    let output = outpace(&others);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("common span of 24 quarters"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn definitions_by_title_choose_the_rules_a_comparison_shows() {
+    let dir = scratch("titles");
+    let output = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        "preset:chip_ban",
+        "--definitions",
+        "cumulative PAYBACK, Free cash flow break-even (4q running),flow_crossover_8q",
+        "--paths",
+        "1000",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("chip_ban"))
+        .map(|l| {
+            l.split("  ")
+                .filter(|f| !f.is_empty())
+                .nth(1)
+                .unwrap()
+                .trim()
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Cumulative payback",
+            "Free cash flow break-even (4q running)",
+            "Free cash flow break-even (8q running)"
+        ],
+        "{text}"
+    );
+    let rows = csv_rows(&dir.join(files::COMPARISON_CSV), &COMPARISON_COLUMNS);
+    let rules: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[16].as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("cumulative_payback", "Cumulative payback"),
+            (
+                "flow_crossover_4q",
+                "Free cash flow break-even (4q running)"
+            ),
+            (
+                "flow_crossover_8q",
+                "Free cash flow break-even (8q running)"
+            ),
+        ]
+    );
+    let summary: ComparisonSummary =
+        serde_json::from_str(&fs::read_to_string(dir.join(files::COMPARISON_JSON)).unwrap())
+            .unwrap();
+    assert_eq!(summary.differences[0].title, "Cumulative payback");
+    assert_eq!(summary.differences[0].rule, "cumulative_payback");
+    for key in [
+        "cumulative_payback",
+        "flow_crossover_4q",
+        "flow_crossover_8q",
+    ] {
+        let chart = svg_texts(&dir.join(files::comparison_svg(key)));
+        assert!(chart.contains("chip_ban"), "{key}: {chart}");
+    }
+    assert!(!dir.join(files::comparison_svg("flow_crossover")).exists());
+
+    // `run` takes titles too.
+    let run = outpace(&[
+        "run",
+        "--preset",
+        "alibaba",
+        "--definitions",
+        "Discounted Payback",
+        "--paths",
+        "500",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let summary: Summary = serde_json::from_str(&stdout(&run)).unwrap();
+    let keys: Vec<&str> = summary.breakevens.iter().map(|b| b.key.as_str()).collect();
+    assert_eq!(keys, ["discounted_payback"]);
+
+    // An unknown name lists every title and key.
+    for command in ["run", "compare"] {
+        let mut args = vec![command, "--preset", "alibaba"];
+        if command == "compare" {
+            args.push("preset:chip_ban");
+        }
+        args.extend(["--definitions", "payback", "--paths", "100"]);
+        assert_bad_input(
+            &outpace(&args),
+            &[
+                "--definitions",
+                "\"payback\"",
+                "\"Cumulative payback\" (cumulative_payback)",
+                "\"Growth crossover (4q running)\" (growth_crossover_4q)",
+                "(flow_crossover)",
+                "(discounted_payback)",
+            ],
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn compare_writes_a_fan_chart_per_scenario() {
+    let dir = scratch("fans");
+    let output = outpace(&[
+        "compare",
+        "--preset",
+        "alibaba",
+        "preset:chip_ban",
+        "--paths",
+        "500",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: ComparisonSummary =
+        serde_json::from_str(&fs::read_to_string(dir.join(files::COMPARISON_JSON)).unwrap())
+            .unwrap();
+    let rows = csv_rows(&dir.join(files::FAN_CHART_CSV), &FAN_CHART_COLUMNS);
+    let html = fs::read_to_string(dir.join(files::REPORT_HTML)).unwrap();
+    for scenario in &summary.scenarios {
+        let name = scenario.name();
+        let chart = svg_texts(&dir.join(files::scenario_fan_chart_svg(name)));
+        for label in [name, "Revenue median", "Spending P10-P90", "500 paths"] {
+            assert!(chart.contains(label), "{name}: lacks `{label}`:\n{chart}");
+        }
+        let median = scenario.series("revenue").unwrap().band(0.5).unwrap();
+        let csv_median: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[0] == name && r[1] == "revenue" && r[6] == "p50")
+            .map(|r| number(&r[8]))
+            .collect();
+        assert_eq!(csv_median, median, "{name}");
+        assert!(html.contains(&format!("Fan chart of {name}")), "{name}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fan_chart_csv_has_the_quantiles_of_every_series_a_rule_reads() {
+    let dir = scratch("rule-series");
+    let output = outpace(&[
+        "run",
+        "--preset",
+        "alibaba",
+        "--paths",
+        "500",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = report_files::read_summary(&dir);
+    let rows = csv_rows(&dir.join(files::FAN_CHART_CSV), &FAN_CHART_COLUMNS);
+    // Every series a rule reads has the fan levels, in the CSV as in the JSON.
+    let mut read: Vec<&str> = summary
+        .breakevens
+        .iter()
+        .flat_map(|b| {
+            outpace::engine::Condition::parse(&b.when)
+                .unwrap()
+                .series()
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .map(|s| summary.series(&s).unwrap().name.as_str())
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    assert!(read.contains(&"cumulative_fcf") && read.contains(&"discounted_cumulative_fcf"));
+    for name in read {
+        let series = summary.series(name).unwrap();
+        let levels: Vec<f64> = series.quantiles.iter().map(|q| q.level).collect();
+        assert_eq!(levels, outpace::analysis::FAN_LEVELS, "{name}");
+        let p90: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[1] == name && r[6] == "p90")
+            .map(|r| number(&r[8]))
+            .collect();
+        assert_eq!(p90, series.band(0.9).unwrap(), "{name}");
+    }
+    // A series neither drawn nor read by a rule has only its mean.
+    assert!(summary.series("opex").unwrap().quantiles.is_empty());
+    // The fan chart still draws the headline pair only.
+    let fan = svg_texts(&dir.join(files::FAN_CHART_SVG));
+    assert!(!fan.to_lowercase().contains("cumulative"), "{fan}");
+    fs::remove_dir_all(&dir).unwrap();
+}

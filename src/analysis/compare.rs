@@ -209,7 +209,9 @@ impl Comparison {
         self.paths
     }
 
-    /// Number of simulated periods of each run.
+    /// Number of periods compared: the runs' passage times cover points
+    /// `0..=steps` (for [`Study::compare`](super::Study::compare), the common
+    /// span of the two studies' horizons).
     pub fn steps(&self) -> usize {
         self.steps
     }

@@ -112,8 +112,55 @@ pub trait StudyModel: Model {
             })
     }
 
-    /// The series drawn as fan charts: quantiles are collected for these only
-    /// (default: every series).
+    /// The rule a person names: a key [`rule`](StudyModel::rule) accepts (so
+    /// the model's variants too), or the title of one of
+    /// [`rules`](StudyModel::rules), e.g. `cumulative payback`; both trimmed and
+    /// case-insensitive, keys first.
+    ///
+    /// ```
+    /// use outpace::analysis::StudyModel;
+    /// use outpace::cloud::{CloudModel, Scenario};
+    ///
+    /// let model = CloudModel::new(Scenario::alibaba())?;
+    /// assert_eq!(model.rule_named("Cumulative PAYBACK ")?.key(), "cumulative_payback");
+    /// assert_eq!(model.rule_named("flow_crossover_8q")?.sustain(), Some(8));
+    /// let err = model.rule_named("payback").unwrap_err().to_string();
+    /// assert!(err.contains("\"Cumulative payback\" (cumulative_payback)"));
+    /// # Ok::<(), outpace::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `rule` and listing the titles and keys
+    /// of [`rules`](StudyModel::rules).
+    fn rule_named(&self, name: &str) -> Result<Rule> {
+        let name = name.trim();
+        let lower = name.to_lowercase();
+        if let Ok(rule) = self.rule(name).or_else(|_| self.rule(&lower)) {
+            return Ok(rule);
+        }
+        let rules = self.rules();
+        if let Some(rule) = rules.iter().find(|r| r.title().to_lowercase() == lower) {
+            return Ok(rule.clone());
+        }
+        let known: Vec<String> = rules
+            .iter()
+            .map(|r| format!("\"{}\" ({})", r.title(), r.key()))
+            .collect();
+        Err(Error::invalid(
+            "rule",
+            format!("\"{name}\""),
+            format!(
+                "is neither the title nor the key of a rule of `{}`; known: {}",
+                self.name(),
+                known.join(", ")
+            ),
+        ))
+    }
+
+    /// The series drawn as fan charts (default: every series). A study collects
+    /// quantiles for these and for every series its break-even rules read (so
+    /// that `fan_chart.csv` has the quantiles of what decides break-even), and for
+    /// no other.
     fn fan_series(&self) -> Names<'_> {
         self.series()
     }
@@ -141,6 +188,18 @@ pub trait StudyModel: Model {
     /// ([`Decomposition`](super::Decomposition); default: none).
     fn decomposition(&self) -> Option<(&str, &str)> {
         None
+    }
+
+    /// Whether path `i`'s first `S` periods are the same whatever the horizon
+    /// (`S <=` horizon): the model draws its random numbers period by period from
+    /// keyed streams and builds nothing from the horizon (no plan spread over it,
+    /// no draw of a length that depends on it). Then the break-even times of a
+    /// shorter horizon are those of a longer one truncated
+    /// ([`Rule::truncate`]), and [`Study::compare`](super::Study::compare)
+    /// compares studies of different horizons over their common span. Default
+    /// `false`: such studies are refused.
+    fn horizon_independent(&self) -> bool {
+        false
     }
 
     /// The inputs of the model as run, for the record in `summary.json` (for the
@@ -199,6 +258,9 @@ pub struct ModelInfo {
     /// [`StudyModel::decomposition`]: the revenue and volume series.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decomposition: Option<(String, String)>,
+    /// [`StudyModel::horizon_independent`].
+    #[serde(default)]
+    pub horizon_independent: bool,
 }
 
 impl ModelInfo {
@@ -223,6 +285,7 @@ impl ModelInfo {
             decomposition: model
                 .decomposition()
                 .map(|(r, v)| (r.to_owned(), v.to_owned())),
+            horizon_independent: model.horizon_independent(),
         }
     }
 

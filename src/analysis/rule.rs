@@ -1,7 +1,7 @@
 //! Break-even rules as data: a key, a title, a description, a condition over
 //! named series and a holding requirement.
 
-use crate::engine::{Condition, FirstPassage, Hold};
+use crate::engine::{Condition, FirstPassage, Hold, PassageTimes};
 use crate::error::{Error, Result, check};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -171,6 +171,87 @@ impl Rule {
             Hold::ToHorizon => rule.held_to_horizon(),
         };
         if self.crossing { rule.crossing() } else { rule }
+    }
+}
+
+/// How [`PassageTimes`] stores a censored path (the engine's marker, checked by
+/// the tests through [`PassageTimes::time`]).
+const CENSORED_TIME: u32 = u32::MAX;
+
+impl Rule {
+    /// The passage times of this rule over the first `span` periods, from the
+    /// passage times `times` of a run over `times.steps() >= span` periods.
+    ///
+    /// With `sustain = s`, the break-even time `T` of a path is the start of the
+    /// first run of `s` periods in which the condition holds, and it is known at
+    /// the period `T + s - 1` at which that run completes; the condition at `k`
+    /// depends on the periods up to `k` only (every function of a
+    /// [`Condition`] looks back: `lag`, `growth`, `cumsum`, ...), and the crossing
+    /// requirement on the period `T - 1`. So over the first `span` periods the
+    /// break-even time is
+    ///
+    /// `T_span = T` if `T + s - 1 <= span`, censored otherwise,
+    ///
+    /// and this is **exact** (the same times as a run over `span` periods) for
+    /// every path whose first `span` periods are the same whatever the horizon
+    /// ([`StudyModel::horizon_independent`](super::StudyModel::horizon_independent)).
+    /// A rule held [`to_horizon`](Rule::to_horizon) depends on every period up to
+    /// the horizon, so it cannot be truncated: it is an error unless
+    /// `span = times.steps()`.
+    ///
+    /// ```
+    /// use outpace::analysis::{Described, Rule, Study, StudyOptions};
+    /// use outpace::calendar::Calendar;
+    /// use outpace::engine::ProcessModel;
+    /// use outpace::process::Ou;
+    ///
+    /// let rule = Rule::new("positive_4q", "Cash flow positive (4q)", "fcf >= 0")?.sustained(4)?;
+    /// let study = |quarters| {
+    ///     let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0)?);
+    ///     let start = Calendar::Quarterly { start: "2026Q1".parse()? };
+    ///     let model = Described::new("recovery", fcf, start, quarters).rule(rule.clone());
+    ///     Study::run(&model, &StudyOptions { paths: 500, ..StudyOptions::default() })
+    /// };
+    /// let (long, short) = (study(40)?, study(12)?);
+    /// let times = |s: &Study| s.outcome().passage("positive_4q").unwrap().clone();
+    /// assert_eq!(rule.truncate(&times(&long), 12)?, times(&short));
+    /// # Ok::<(), outpace::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `span` when it exceeds `times.steps()`,
+    /// or is shorter for a rule held to the horizon.
+    pub fn truncate(&self, times: &PassageTimes, span: usize) -> Result<PassageTimes> {
+        let steps = times.steps();
+        if span > steps {
+            return Err(Error::invalid(
+                "span",
+                span,
+                format!("must not exceed the run's {steps} periods"),
+            ));
+        }
+        let Some(sustain) = self.sustain() else {
+            if span == steps {
+                return Ok(times.clone());
+            }
+            return Err(Error::invalid(
+                "span",
+                span,
+                format!(
+                    "rule `{}` must hold to the horizon, so its break-even time over {steps} \
+                     periods says nothing of a shorter span: compare it over equal horizons",
+                    self.key
+                ),
+            ));
+        };
+        let kept = times
+            .times()
+            .map(|t| match t {
+                Some(t) if t + sustain - 1 <= span => t as u32,
+                _ => CENSORED_TIME,
+            })
+            .collect();
+        Ok(PassageTimes::new(times.name().to_owned(), span, kept))
     }
 }
 
@@ -380,6 +461,81 @@ mod tests {
         ] {
             let err = serde_json::from_str::<Rule>(bad).unwrap_err().to_string();
             assert!(err.contains(what), "{bad}: {err}");
+        }
+    }
+
+    fn passage(steps: usize, times: &[Option<usize>]) -> PassageTimes {
+        let encoded = times
+            .iter()
+            .map(|t| t.map_or(CENSORED_TIME, |t| t as u32))
+            .collect();
+        PassageTimes::new("r".into(), steps, encoded)
+    }
+
+    #[test]
+    fn truncation_keeps_the_passages_whose_window_completes_within_the_span() {
+        let once = Rule::new("r", "R", "x >= 0").unwrap();
+        let held = once.clone().sustained(4).unwrap();
+        let times = passage(8, &[Some(1), Some(2), Some(3), None, Some(5), Some(8)]);
+        let cut = once.truncate(&times, 5).unwrap();
+        assert_eq!(cut.steps(), 5);
+        assert_eq!(
+            cut.times().collect::<Vec<_>>(),
+            [Some(1), Some(2), Some(3), None, Some(5), None]
+        );
+        // Sustained 4 periods: T is known at T + 3, so only T <= 2 is within 5
+        // periods. A truncation that ignored the window (`T <= span`) would keep
+        // 3 and 5 and fail here.
+        let cut = held.truncate(&times, 5).unwrap();
+        assert_eq!(
+            cut.times().collect::<Vec<_>>(),
+            [Some(1), Some(2), None, None, None, None]
+        );
+        assert_eq!(once.truncate(&times, 8).unwrap(), times);
+        let err = once.truncate(&times, 9).unwrap_err().to_string();
+        assert!(err.contains("`span` = 9"), "{err}");
+        let forever = once.clone().to_horizon();
+        assert_eq!(forever.truncate(&times, 8).unwrap(), times);
+        let err = forever.truncate(&times, 5).unwrap_err().to_string();
+        assert!(err.contains("hold to the horizon"), "{err}");
+    }
+
+    /// The exact identity behind truncation: on random condition sequences, the
+    /// passage time over the first `span` points is the truncated passage time
+    /// over the whole sequence, for every holding length and span.
+    #[test]
+    fn truncation_equals_the_passage_over_the_span() {
+        use crate::engine::{Component, PassageTracker, PathStreams};
+        use rand::RngExt;
+        let track = |hold: usize, conditions: &[bool]| {
+            let mut tracker = PassageTracker::new(Hold::Steps(hold));
+            // Rules start at point 1.
+            for (k, &c) in conditions.iter().enumerate().skip(1) {
+                tracker.observe(k, c);
+            }
+            tracker.passage()
+        };
+        let steps = 12;
+        for sequence in 0..400u64 {
+            let mut rng = PathStreams::new(5, sequence).rng(Component::new(1));
+            let share = 0.3 + 0.5 * (sequence % 3) as f64 / 2.0;
+            let conditions: Vec<bool> = (0..=steps).map(|_| rng.random::<f64>() < share).collect();
+            for hold in 1..=5 {
+                let rule = Rule::new("r", "R", "x >= 0")
+                    .unwrap()
+                    .sustained(hold)
+                    .unwrap();
+                let full = passage(steps, &[track(hold, &conditions)]);
+                for span in 0..=steps {
+                    let expected = track(hold, &conditions[..=span]);
+                    let cut = rule.truncate(&full, span).unwrap();
+                    assert_eq!(
+                        cut.time(0),
+                        expected,
+                        "{conditions:?}, hold {hold}, span {span}"
+                    );
+                }
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::rule::check_distinct;
 use super::{BreakEven, Comparison, FanChart, ModelInfo, Rule, StudyModel, passage_of};
-use crate::engine::{Outcome, RunControl, ScalarSummary, Selection, Simulation};
+use crate::engine::{Outcome, PassageTimes, RunControl, ScalarSummary, Selection, Simulation};
 use crate::error::{Error, Result, check};
 use std::ops::Range;
 use std::sync::Arc;
@@ -54,7 +54,8 @@ impl Default for StudyOptions {
 
 /// One model simulated over its horizon and analysed: the break-even
 /// distribution of every rule, fan charts of the model's
-/// [`fan_series`](StudyModel::fan_series), and the distribution of its value.
+/// [`fan_series`](StudyModel::fan_series) and of the series the rules read, and
+/// the distribution of its value.
 ///
 /// A study keeps what it needs of the model ([`ModelInfo`]) and the engine's
 /// results, so reports read the study alone.
@@ -136,10 +137,10 @@ impl Study {
         range: Range<usize>,
     ) -> Result<Outcome> {
         let rules = study_rules(model, options)?;
-        let fan_series = model.fan_series().to_vec();
+        let quantiled = quantile_series(model, &rules);
         let simulation = simulation(model, options, &rules)?
             .paths(options.paths)
-            .quantiles_for(Selection::only(&fan_series))
+            .quantiles_for(Selection::only(&quantiled))
             .record_inputs(options.keep_paths)
             .path_range(range);
         simulation
@@ -171,12 +172,12 @@ impl Study {
                 ),
             ));
         }
-        let fan_series = model.fan_series().to_vec();
+        let quantiled = quantile_series(model, &rules);
         let breakevens = rules
             .iter()
             .map(|rule| BreakEven::from_outcome(rule, &outcome, options.confidence))
             .collect::<Result<_>>()?;
-        let fans = fan_series
+        let fans = quantiled
             .iter()
             .map(|name| {
                 let series = outcome.series(name).ok_or_else(|| Error::UnknownSeries {
@@ -247,7 +248,9 @@ impl Study {
         self.breakevens.iter().find(|b| b.rule().key() == key)
     }
 
-    /// Fan charts of the model's fan series.
+    /// Fan charts (quantiles by period) of the model's
+    /// [`fan_series`](StudyModel::fan_series) followed by every other series a
+    /// rule of the study reads.
     pub fn fans(&self) -> &[FanChart] {
         &self.fans
     }
@@ -269,10 +272,38 @@ impl Study {
     /// comparison uses this study's first paths: path `i` draws the same random
     /// numbers in both runs whatever their sizes.
     ///
+    /// Studies of different horizons are compared over their **common span**, the
+    /// first [`common_span`](Self::common_span) periods: each study's passage times
+    /// are truncated to the span ([`Rule::truncate`]), so the probability compared
+    /// is that of breaking even within the span and the medians are among the paths
+    /// that break even within it; [`Comparison::steps`] is the span. When both
+    /// models are [`horizon_independent`](StudyModel::horizon_independent) this
+    /// is exact: the comparison is bit for bit the one of two studies run over the
+    /// span.
+    ///
+    /// ```
+    /// use outpace::cloud::{CloudModel, Scenario};
+    /// use outpace::analysis::{Study, StudyOptions};
+    ///
+    /// let options = StudyOptions { paths: 200, ..StudyOptions::default() };
+    /// let run = |years| {
+    ///     let mut scenario = Scenario::alibaba();
+    ///     scenario.horizon_years = years;
+    ///     Study::run(&CloudModel::new(scenario)?, &options)
+    /// };
+    /// let (ten, six) = (run(10)?, run(6)?);
+    /// assert_eq!(ten.common_span(&six), 24);
+    /// let over_six_years = ten.compare(&six)?;
+    /// assert_eq!(over_six_years, run(6)?.compare(&six)?);
+    /// assert_eq!(over_six_years[0].steps(), 24);
+    /// # Ok::<(), outpace::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// If the studies differ in seed (`alternative.seed`), horizon
-    /// (`alternative.horizon`) or step (`alternative.dt`), or the alternative ran
-    /// more paths.
+    /// If the studies differ in seed (`alternative.seed`) or step
+    /// (`alternative.dt`), the alternative ran more paths, or the horizons differ
+    /// (`alternative.horizon`) while a model is not horizon independent or a rule
+    /// compared must hold to the horizon.
     pub fn compare(&self, alternative: &Study) -> Result<Vec<Comparison>> {
         let (base, alt) = (&self.outcome, &alternative.outcome);
         if base.seed() != alt.seed() {
@@ -292,16 +323,6 @@ impl Study {
                 format!("must equal the baseline's ({})", base.grid().dt()),
             ));
         }
-        if base.grid().steps() != alt.grid().steps() {
-            return Err(Error::invalid(
-                "alternative.horizon",
-                format!("{} periods", alt.grid().steps()),
-                format!(
-                    "must equal the baseline's ({} periods)",
-                    base.grid().steps()
-                ),
-            ));
-        }
         if alt.paths() > base.paths() {
             return Err(Error::invalid(
                 "alternative.paths",
@@ -309,20 +330,93 @@ impl Study {
                 format!("must not exceed the baseline's paths ({})", base.paths()),
             ));
         }
+        let span = self.common_span(alternative);
+        if base.grid().steps() != alt.grid().steps() {
+            self.check_truncatable(alternative)?;
+        }
         self.breakevens
             .iter()
             .filter_map(|b| {
                 let alt_times = passage_of(b.rule(), alt).ok()?;
                 let base_times = passage_of(b.rule(), base).ok()?;
-                Some(Comparison::new(
-                    b.rule().key(),
-                    &base_times.head(alt_times.paths()),
-                    alt_times,
+                Some((b.rule(), base_times, alt_times))
+            })
+            .map(|(rule, base_times, alt_times)| {
+                let within = |times: &PassageTimes| {
+                    rule.truncate(times, span)
+                        .map_err(|e| span_error(rule, alternative, e))
+                };
+                Comparison::new(
+                    rule.key(),
+                    &within(&base_times.head(alt_times.paths()))?,
+                    &within(alt_times)?,
                     self.confidence,
-                ))
+                )
             })
             .collect()
     }
+
+    /// The periods two studies have in common: the shorter of their horizons.
+    pub fn common_span(&self, other: &Study) -> usize {
+        self.steps().min(other.steps())
+    }
+
+    /// Refuses to compare studies of different horizons when a model's paths
+    /// may depend on the horizon.
+    fn check_truncatable(&self, alternative: &Study) -> Result<()> {
+        let dependent = [self, alternative]
+            .into_iter()
+            .find(|s| !s.info.horizon_independent);
+        match dependent {
+            None => Ok(()),
+            Some(study) => Err(Error::invalid(
+                "alternative.horizon",
+                format!("{} periods", alternative.steps()),
+                format!(
+                    "must equal the baseline's ({} periods): the model of `{}` does not declare \
+                     its paths independent of the horizon (`StudyModel::horizon_independent`), \
+                     so they cannot be compared over the common span",
+                    self.steps(),
+                    study.name()
+                ),
+            )),
+        }
+    }
+}
+
+/// Names the rule and the horizons when a rule's passage times cannot be
+/// truncated to the common span.
+fn span_error(rule: &Rule, alternative: &Study, error: Error) -> Error {
+    match error {
+        Error::InvalidParameter { .. } => Error::invalid(
+            format!("rules[{}].sustain", rule.key()),
+            "\"horizon\"",
+            format!(
+                "cannot be compared over a common span shorter than a horizon (`{}` runs {} \
+                 periods): the rule must hold to the horizon; compare it over equal horizons",
+                alternative.name(),
+                alternative.steps()
+            ),
+        ),
+        other => other,
+    }
+}
+
+/// The series whose quantiles a study of `model` with `rules` collects: the
+/// model's [`fan_series`](StudyModel::fan_series), in its order, then every other
+/// series a rule reads, in the model's order (so the quantiles of what decides
+/// break-even, such as a cumulative sum, are reported too).
+pub(super) fn quantile_series<'m, M: StudyModel>(model: &'m M, rules: &[Rule]) -> Vec<&'m str> {
+    let mut names = model.fan_series().to_vec();
+    let read: Vec<&str> = rules.iter().flat_map(|r| r.condition().series()).collect();
+    names.extend(
+        model
+            .series()
+            .iter()
+            .filter(|s| read.contains(s) && !names.contains(s))
+            .collect::<Vec<_>>(),
+    );
+    names
 }
 
 /// The rules a study of `model` under `options` evaluates, after checking the
@@ -411,5 +505,60 @@ pub(super) fn within_rules(error: Error, rules: &[Rule]) -> Error {
             ),
         ),
         None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Described;
+    use crate::calendar::Calendar;
+    use crate::engine::ProcessModel;
+    use crate::process::Ou;
+
+    fn study(quarters: usize, rule: &Rule) -> Study {
+        let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0).unwrap());
+        let calendar = Calendar::Quarterly {
+            start: "2026Q1".parse().unwrap(),
+        };
+        let model = Described::new("recovery", fcf, calendar, quarters).rule(rule.clone());
+        let options = StudyOptions {
+            paths: 300,
+            ..StudyOptions::default()
+        };
+        Study::run(&model, &options).unwrap()
+    }
+
+    #[test]
+    fn different_horizons_need_a_horizon_independent_model() {
+        let rule = Rule::new("positive", "Positive", "fcf >= 0").unwrap();
+        let (long, short) = (study(20, &rule), study(12, &rule));
+        assert!(!long.info().horizon_independent);
+        let err = long.compare(&short).unwrap_err().to_string();
+        assert!(
+            err.contains("`alternative.horizon`") && err.contains("horizon_independent"),
+            "{err}"
+        );
+        // Equal horizons compare over the whole horizon, as before.
+        let same = long.compare(&study(20, &rule)).unwrap();
+        assert_eq!(same[0].steps(), 20);
+        assert_eq!(same[0].probability().difference.estimate, 0.0);
+    }
+
+    #[test]
+    fn a_rule_held_to_the_horizon_is_not_truncated() {
+        let rule = Rule::new("positive", "Positive", "fcf >= 0")
+            .unwrap()
+            .to_horizon();
+        let (mut long, mut short) = (study(20, &rule), study(12, &rule));
+        // As if the models declared it (a process model's paths do not depend
+        // on the horizon): the refusal is then the rule's.
+        long.info.horizon_independent = true;
+        short.info.horizon_independent = true;
+        let err = long.compare(&short).unwrap_err().to_string();
+        assert!(
+            err.contains("`rules[positive].sustain`") && err.contains("equal horizons"),
+            "{err}"
+        );
     }
 }

@@ -83,6 +83,17 @@ impl StudyModel for CloudModel {
         Some((series::AI_REVENUE, series::AI_VOLUME))
     }
 
+    /// Every path draws from keyed streams quarter by quarter, per-path
+    /// parameters and transitions depend on the quarter's length only, and the
+    /// committed capex of quarter `k` is the plan's average over that quarter
+    /// (a schedule in calendar time, not spread over the horizon): the first `S`
+    /// quarters of a path are the same whatever the horizon (`docs/model.md`,
+    /// common span). Only the terminal value reads the horizon, and no rule reads
+    /// it.
+    fn horizon_independent(&self) -> bool {
+        true
+    }
+
     fn compared(&self) -> Vec<String> {
         COMPARED.iter().map(|k| (*k).to_owned()).collect()
     }

@@ -74,7 +74,7 @@ pub const BREAKEVEN_DATES_COLUMNS: [&str; 15] = [
 ];
 
 /// Columns of [`comparison`].
-pub const COMPARISON_COLUMNS: [&str; 16] = [
+pub const COMPARISON_COLUMNS: [&str; 20] = [
     "baseline",
     "alternative",
     "rule",
@@ -91,10 +91,15 @@ pub const COMPARISON_COLUMNS: [&str; 16] = [
     "median_difference",
     "median_lower",
     "median_upper",
+    "title",
+    "span",
+    "span_first",
+    "span_last",
 ];
 
 /// Per-period statistics of the series: for each scenario, series and period, one
-/// row per quantile of the fan-chart series (`statistic` = `p5`, `p10`, `p25`,
+/// row per quantile of the fan-chart series and of every series a break-even
+/// rule reads ([`Study::fans`](crate::analysis::Study::fans); `statistic` = `p5`, `p10`, `p25`,
 /// `p50`, `p75`, `p90`, `p95`, with its level in `quantile`) and one row for the
 /// mean of every series (`statistic` = `mean`, `quantile` empty); `unit` is the
 /// series' unit (e.g. `RMB bn per quarter`, empty when the model gives none).
@@ -186,10 +191,14 @@ pub fn breakeven_dates<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> 
     out
 }
 
-/// The paired differences of a comparison, one row per alternative and rule:
-/// probabilities within the horizon and their difference with its interval, and the
-/// median break-even periods with their difference in periods (empty when a
-/// scenario has no path that breaks even).
+/// The paired differences of a comparison, one row per alternative and rule
+/// (`rule` its key, `title` its title): probabilities within the span compared
+/// and their difference with its interval, and the median break-even periods with
+/// their difference in periods (empty when a scenario has no path that breaks
+/// even). `span` is the number of periods compared, `span_first` and `span_last`
+/// their first and last labels: the common span of the two horizons, shorter than
+/// one of them when the horizons differ. (The columns after `median_upper` were
+/// added later, so older scripts that read columns by position still work.)
 pub fn comparison(summary: &ComparisonSummary) -> String {
     let mut out = header(&COMPARISON_COLUMNS);
     for d in &summary.differences {
@@ -215,10 +224,20 @@ pub fn comparison(summary: &ComparisonSummary) -> String {
             None => Default::default(),
         };
         let paths = d.paths.to_string();
+        let span: [String; 3] = match &d.span {
+            Some(s) => [
+                s.periods.to_string(),
+                s.first.label.clone(),
+                s.last.label.clone(),
+            ],
+            None => Default::default(),
+        };
         let fields: Vec<&str> = [summary.baseline.as_str(), &d.alternative, &d.rule, &paths]
             .into_iter()
             .chain(probabilities.iter().map(String::as_str))
             .chain(median.iter().map(String::as_str))
+            .chain([d.title.as_str()])
+            .chain(span.iter().map(String::as_str))
             .collect();
         row(&mut out, &fields);
     }

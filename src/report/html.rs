@@ -1132,8 +1132,31 @@ fn comparison_header(page: &mut Page, summary: &ComparisonSummary, title: &str) 
             group_thousands(first.run.paths),
             first.run.seed
         );
+        span_notes(page, summary, &first.model.calendar);
     }
     page.push("</div></header>\n");
+}
+
+/// One line per alternative compared over a span shorter than a horizon.
+fn span_notes(page: &mut Page, summary: &ComparisonSummary, calendar: &Calendar) {
+    let mut noted: Vec<&str> = Vec::new();
+    for d in &summary.differences {
+        let Some(span) = d.span.as_ref().filter(|s| s.truncated) else {
+            continue;
+        };
+        if noted.contains(&d.alternative.as_str()) {
+            continue;
+        }
+        noted.push(&d.alternative);
+        let _ = writeln!(
+            page.out,
+            "<p class=\"run\"><b>{}</b> is {}, the shorter of its horizon and the baseline's: \
+             its probabilities are of breaking even within that span, its medians among the paths \
+             that do.</p>",
+            escape(&d.alternative),
+            escape(&span.describe(calendar))
+        );
+    }
 }
 
 /// The keys of `shown` that every scenario evaluated, else every rule of the

@@ -499,8 +499,16 @@ pub struct PairedDifference {
     pub alternative: String,
     /// Key of the break-even rule.
     pub rule: String,
+    /// Title of the break-even rule (its key in files written before titles were
+    /// recorded).
+    #[serde(default)]
+    pub title: String,
     /// Number of paired paths.
     pub paths: usize,
+    /// The periods compared: the common span of the two horizons (absent in files
+    /// written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
     /// Difference in the probability of breaking even within the horizon.
     pub probability: ProbabilityDifference,
     /// `(unpaired / paired standard error)^2`: how many times more paths
@@ -515,6 +523,46 @@ pub struct PairedDifference {
     /// when not computed.
     #[serde(default)]
     pub cdf_difference: Vec<Interval>,
+}
+
+/// The periods a paired comparison covers: `1..=periods` of the baseline's
+/// calendar, the shorter of the two horizons. Probabilities are of breaking even
+/// within these periods and medians are among the paths that do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// Number of simulated periods compared.
+    pub periods: usize,
+    /// The first simulated period (period 1).
+    pub first: Period,
+    /// The last period compared (period `periods`).
+    pub last: Period,
+    /// Whether the span is shorter than one of the two horizons: the scenario
+    /// with the longer horizon is compared over its first `periods` periods only.
+    pub truncated: bool,
+}
+
+impl Span {
+    /// The span of `periods` periods of `calendar`, `truncated` when shorter than
+    /// one of the horizons.
+    pub fn new(calendar: &Calendar, periods: usize, truncated: bool) -> Span {
+        Span {
+            periods,
+            first: Period::of(calendar, 1),
+            last: Period::of(calendar, periods),
+            truncated,
+        }
+    }
+
+    /// `compared over the common span of 24 quarters (2026Q2..2031Q4)`.
+    pub fn describe(&self, calendar: &Calendar) -> String {
+        format!(
+            "compared over the common span of {} {}s ({}..{})",
+            self.periods,
+            calendar.unit(),
+            self.first.label,
+            self.last.label
+        )
+    }
 }
 
 /// The medians of the break-even period and their paired difference.
@@ -534,12 +582,15 @@ pub struct MedianShift {
 
 impl PairedDifference {
     /// The difference recorded in `comparison` for the alternative `name`, with the
-    /// periods of `calendar`.
+    /// periods of `calendar`; `title` is the rule's key and `span` untruncated
+    /// (see [`ComparisonSummary::new`], which knows both studies).
     pub fn new(name: &str, comparison: &Comparison, calendar: &Calendar) -> Self {
         PairedDifference {
             alternative: name.to_owned(),
             rule: comparison.rule().to_owned(),
+            title: comparison.rule().to_owned(),
             paths: comparison.paths(),
+            span: Some(Span::new(calendar, comparison.steps(), false)),
             probability: *comparison.probability(),
             variance_reduction: comparison.probability().variance_reduction(),
             median: comparison.median().map(|m| MedianShift {
@@ -562,7 +613,12 @@ fn cdf_difference(baseline: &Study, alternative: &Study, comparison: &Comparison
         let rule = baseline.breakeven(comparison.rule())?.rule();
         let base = passage_of(rule, baseline.outcome()).ok()?;
         let alt = passage_of(rule, alternative.outcome()).ok()?;
-        paired_cdf_difference(&base.head(alt.paths()), alt, comparison.confidence()).ok()
+        let span = comparison.steps();
+        let (base, alt) = (
+            rule.truncate(&base.head(alt.paths()), span).ok()?,
+            rule.truncate(alt, span).ok()?,
+        );
+        paired_cdf_difference(&base, &alt, comparison.confidence()).ok()
     };
     curve().unwrap_or_default()
 }
@@ -583,9 +639,17 @@ impl ComparisonSummary {
             differences: alternatives
                 .iter()
                 .flat_map(|(study, comparisons)| {
-                    comparisons.iter().map(|c| PairedDifference {
-                        cdf_difference: cdf_difference(baseline, study, c),
-                        ..PairedDifference::new(study.name(), c, calendar)
+                    comparisons.iter().map(|c| {
+                        let truncated = c.steps() < baseline.steps().max(study.steps());
+                        PairedDifference {
+                            cdf_difference: cdf_difference(baseline, study, c),
+                            title: baseline.breakeven(c.rule()).map_or_else(
+                                || c.rule().to_owned(),
+                                |b| b.rule().title().to_owned(),
+                            ),
+                            span: Some(Span::new(calendar, c.steps(), truncated)),
+                            ..PairedDifference::new(study.name(), c, calendar)
+                        }
                     })
                 })
                 .collect(),

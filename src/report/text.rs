@@ -5,6 +5,7 @@
 use super::format::{
     FAN_BANDS, OUTER_BAND, capitalised, decimals, interval_percent as interval_pct, percent,
 };
+use super::json::Span;
 use crate::analysis::{Comparison, FanChart, Headline, Study};
 use std::fmt::Write;
 
@@ -226,7 +227,9 @@ fn value(out: &mut String, study: &Study) {
 }
 
 /// A table of paired differences of each alternative against the baseline, for the
-/// rules whose keys are in `shown` (in the order compared).
+/// rules whose keys are in `shown` (in the order compared), each named by its
+/// title. An alternative whose horizon differs from the baseline's gets a line
+/// saying the span it is compared over (the common span of the two horizons).
 pub fn comparisons(
     baseline: &Study,
     alternatives: &[(&Study, Vec<Comparison>)],
@@ -243,9 +246,29 @@ pub fn comparisons(
         baseline.name(),
         group_thousands(paths)
     );
+    span_notes(&mut out, baseline, alternatives);
+    let title = |c: &Comparison| {
+        baseline
+            .breakeven(c.rule())
+            .map_or_else(|| c.rule().to_owned(), |b| b.rule().title().to_owned())
+    };
+    let rows: Vec<(&Study, &Comparison)> = alternatives
+        .iter()
+        .flat_map(|(study, list)| {
+            list.iter()
+                .filter(|c| shown.iter().any(|k| k == c.rule()))
+                .map(move |c| (*study, c))
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(_, c)| title(c).chars().count())
+        .chain([RULE_COLUMN])
+        .max()
+        .unwrap_or(RULE_COLUMN);
     let _ = writeln!(
         out,
-        "  {:<12} {:<22} {:>8} {:>8} {:>22}   {:>9} {:>9} {:>16}",
+        "  {:<12} {:<width$} {:>8} {:>8} {:>22}   {:>9} {:>9} {:>16}",
         "scenario",
         "definition",
         "P base",
@@ -256,39 +279,65 @@ pub fn comparisons(
         "difference [CI]"
     );
     let unit = baseline.info().calendar.unit_letter();
-    for (study, list) in alternatives {
-        for c in list.iter().filter(|c| shown.iter().any(|k| k == c.rule())) {
-            let p = c.probability();
-            let d = &p.difference;
-            let (base_median, alt_median, diff) = match c.median() {
-                Some(m) => (
-                    baseline.label(Some(m.baseline)),
-                    baseline.label(Some(m.alternative)),
-                    format!(
-                        "{:+.0} {unit} [{:+.0}, {:+.0}]",
-                        m.difference.estimate, m.difference.lower, m.difference.upper
-                    ),
-                ),
-                None => ("n/a".into(), "n/a".into(), "n/a".into()),
-            };
-            let _ = writeln!(
-                out,
-                "  {:<12} {:<22} {:>8} {:>8} {:>22}   {:>9} {:>9} {:>16}",
-                study.name(),
-                c.rule(),
-                percent(p.baseline),
-                percent(p.alternative),
+    for (study, c) in rows {
+        let p = c.probability();
+        let d = &p.difference;
+        let (base_median, alt_median, diff) = match c.median() {
+            Some(m) => (
+                baseline.label(Some(m.baseline)),
+                baseline.label(Some(m.alternative)),
                 format!(
-                    "{:+.1} [{:+.1}, {:+.1}]",
-                    100.0 * d.estimate,
-                    100.0 * d.lower,
-                    100.0 * d.upper
+                    "{:+.0} {unit} [{:+.0}, {:+.0}]",
+                    m.difference.estimate, m.difference.lower, m.difference.upper
                 ),
-                base_median,
-                alt_median,
-                diff
-            );
-        }
+            ),
+            None => ("n/a".into(), "n/a".into(), "n/a".into()),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<12} {:<width$} {:>8} {:>8} {:>22}   {:>9} {:>9} {:>16}",
+            study.name(),
+            title(c),
+            percent(p.baseline),
+            percent(p.alternative),
+            format!(
+                "{:+.1} [{:+.1}, {:+.1}]",
+                100.0 * d.estimate,
+                100.0 * d.lower,
+                100.0 * d.upper
+            ),
+            base_median,
+            alt_median,
+            diff
+        );
     }
     out
+}
+
+/// Narrowest width of the rule column of a comparison table.
+const RULE_COLUMN: usize = 22;
+
+/// One line per alternative whose horizon differs from the baseline's: the span
+/// compared and the two horizons.
+fn span_notes(out: &mut String, baseline: &Study, alternatives: &[(&Study, Vec<Comparison>)]) {
+    let calendar = &baseline.info().calendar;
+    for (study, list) in alternatives {
+        let Some(span) = list.first().map(Comparison::steps) else {
+            continue;
+        };
+        if study.steps() == baseline.steps() {
+            continue;
+        }
+        let span = Span::new(calendar, span, true);
+        let _ = writeln!(
+            out,
+            "  {} {}: its horizon is {} {unit}s, the baseline's {}; probabilities are of breaking \
+             even within the span, medians among the paths that do",
+            study.name(),
+            span.describe(calendar),
+            study.steps(),
+            baseline.steps(),
+            unit = calendar.unit()
+        );
+    }
 }
