@@ -253,7 +253,7 @@ pub fn write_rows<M: StudyModel, W: Write>(
         })
         .collect::<Result<Vec<_>>>()?;
     let base = match blocks {
-        Some(names) if names.is_empty() || rows.rows() % names.len() != 0 => {
+        Some(names) if names.is_empty() || !rows.rows().is_multiple_of(names.len()) => {
             return Err(Error::invalid(
                 "blocks",
                 names.len(),

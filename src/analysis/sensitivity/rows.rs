@@ -66,11 +66,6 @@ impl RunRows {
         let values = self.inputs.as_deref()?;
         ArrayView2::from_shape((values.len() / columns.max(1), columns), values).ok()
     }
-
-    /// The run's rows, as the length of its first rule's passage times.
-    fn len(&self) -> usize {
-        self.passages.first().map_or(0, PassageTimes::paths)
-    }
 }
 
 /// The per-row outputs of every run of a sensitivity method ([`Method`](super::Method))
@@ -385,13 +380,5 @@ fn same_analysis(first: &Rows, part: &Rows) -> Result<()> {
             ));
         }
     }
-    debug_assert!(part.len_matches());
     Ok(())
-}
-
-impl Rows {
-    /// Every run holds the range's rows (checked on construction).
-    fn len_matches(&self) -> bool {
-        self.runs.iter().all(|run| run.len() == self.range().len())
-    }
 }
