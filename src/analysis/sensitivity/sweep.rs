@@ -112,7 +112,7 @@ impl Sweep {
         Ok(Plan::new(rules, options.paths, runs))
     }
 
-    /// The sweep from the `rows` of every run of its [`plan`](Self::plan)
+    /// The sweep from the `rows` of every run of the sweep ([`Method::runs`](super::Method::runs))
     /// (merged shards, see [`Rows::merge`]): the result of [`run`](Self::run),
     /// bit for bit.
     ///

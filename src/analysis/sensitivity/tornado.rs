@@ -150,9 +150,9 @@ impl Tornado {
         Ok(Plan::new(rules, options.paths, runs))
     }
 
-    /// The tornado of `model` from the `rows` of every run of its
-    /// [`plan`](Self::plan) (merged shards, see [`Rows::merge`]): the result of
-    /// [`run`](Self::run), bit for bit.
+    /// The tornado of `model` from the `rows` of every run of the analysis
+    /// ([`Method::runs`](super::Method::runs); merged shards, see
+    /// [`Rows::merge`]): the result of [`run`](Self::run), bit for bit.
     ///
     /// # Errors
     /// As [`run`](Self::run), and rows that are not those of this analysis
