@@ -1,6 +1,6 @@
 //! `outpace merge DIR... --out OUT`: combines the state files of every shard of a
-//! `run` or `compare` into the report one process would have written for all the
-//! paths, byte for byte.
+//! `run`, `compare` or `sensitivity` into the report one process would have
+//! written for all the paths, byte for byte.
 //!
 //! Every problem with the files is bad input (exit code 2) naming the file: one
 //! that cannot be read or parsed, of another format or version, of another run
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Directories of state files (every `outpace-shard-*.json` in them) or state
-    /// files, written by `run --shard` or `compare --shard`.
+    /// files, written by `run --shard`, `compare --shard` or `sensitivity --shard`.
     #[arg(value_name = "DIR", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Write the report (summary.json, CSV tables, SVG charts) into this directory.

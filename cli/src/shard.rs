@@ -23,7 +23,7 @@ pub const STATE_FORMAT: &str = "outpace-shard-state";
 /// another version is refused.
 pub const STATE_VERSION: u32 = 1;
 
-/// The `--shard` option, shared by `run` and `compare`.
+/// The `--shard` option, shared by `run`, `compare` and `sensitivity`.
 #[derive(Debug, clap::Args)]
 pub struct ShardArgs {
     /// Simulate only shard I of N (I from 0 to N-1: contiguous ranges of whole
