@@ -464,3 +464,96 @@ fn a_path_that_overflows_is_bad_input_naming_its_inputs() {
         "{message}"
     );
 }
+
+/// Every method of the linear model and of the GBM, simulated as 1, 2 and 3
+/// shards whose rows are merged (in reverse order), gives the single run's
+/// estimates bit for bit (`PartialEq` on every `f64` of the result). Power:
+/// with the parts left unsorted in `Rows::merge` (rows concatenated in the
+/// order given) this test fails.
+#[test]
+fn sharded_rows_merge_into_the_single_run_exactly() {
+    use outpace::analysis::sensitivity::{Method, Rows};
+    use outpace::engine::Shard;
+    let sobol = Method::Sobol(SobolSettings {
+        base: 200,
+        ..SobolSettings::default()
+    });
+    let tornado = Method::Tornado(TornadoOptions::default());
+    let sweep = Method::Sweep {
+        input: "x1".into(),
+        values: vec![-1.0, 0.0, 1.5],
+    };
+    let (model, study) = (linear(), options(700, 3));
+    for method in [sobol, tornado, sweep, Method::Ranks] {
+        let whole = method.run(&model, &study).unwrap();
+        let rows = method.rows(&model, &study).unwrap();
+        for count in 1..=3 {
+            let mut parts: Vec<Rows> = (0..count)
+                .map(|i| {
+                    let range = Shard::new(i, count).unwrap().range(rows);
+                    method.simulate(&model, &study, range).unwrap()
+                })
+                .collect();
+            parts.reverse();
+            let merged = Rows::merge(&parts).unwrap();
+            assert!(merged.is_complete());
+            let estimates = method.estimate(&model, &study, &merged).unwrap();
+            assert!(estimates == whole, "{method:?} in {count} shards");
+        }
+    }
+    // The per-method entry points are the same estimates.
+    let direct = Tornado::run(&model, &study, &TornadoOptions::default()).unwrap();
+    let via = Method::Tornado(TornadoOptions::default())
+        .run(&model, &study)
+        .unwrap();
+    assert!(via == outpace::analysis::sensitivity::Estimates::Tornado(direct));
+}
+
+/// Rows that are not every row of one analysis are refused by name: a gap, an
+/// overlap, rows of another method or setting, an incomplete set, and rows
+/// altered on disk (a length that does not match the range).
+#[test]
+fn foreign_or_incomplete_rows_are_refused() {
+    use outpace::analysis::sensitivity::{Method, Rows};
+    let (model, study) = (linear(), options(800, 3));
+    let ranks = Method::Ranks;
+    let a = ranks.simulate(&model, &study, 0..256).unwrap();
+    let b = ranks.simulate(&model, &study, 256..512).unwrap();
+    let c = ranks.simulate(&model, &study, 512..800).unwrap();
+    let message = |e: outpace::Error| e.to_string();
+    let gap = message(Rows::merge(&[a.clone(), c.clone()]).unwrap_err());
+    assert!(
+        gap.contains("parts[1].range") && gap.contains("gap"),
+        "{gap}"
+    );
+    let overlap = message(Rows::merge(&[a.clone(), a.clone(), b.clone()]).unwrap_err());
+    assert!(overlap.contains("overlaps"), "{overlap}");
+    let partial = Rows::merge(&[a.clone(), b.clone()]).unwrap();
+    let incomplete = message(ranks.estimate(&model, &study, &partial).unwrap_err());
+    assert!(
+        incomplete.contains("rows") && incomplete.contains("0..512 of 800"),
+        "{incomplete}"
+    );
+    // Another method: its runs differ, and so do its rows' contents.
+    let tornado = Method::Tornado(TornadoOptions::default());
+    let other = tornado.simulate(&model, &study, 256..512).unwrap();
+    let foreign = message(Rows::merge(&[a.clone(), other]).unwrap_err());
+    assert!(foreign.contains("parts[1].runs"), "{foreign}");
+    let whole = Rows::merge(&[a.clone(), b.clone(), c.clone()]).unwrap();
+    let wrong = message(tornado.estimate(&model, &study, &whole).unwrap_err());
+    assert!(wrong.contains("rows.runs"), "{wrong}");
+    // Another number of paths is another analysis.
+    let longer = ranks.simulate(&model, &options(900, 3), 512..900).unwrap();
+    let other_rows = message(Rows::merge(&[a.clone(), b.clone(), longer]).unwrap_err());
+    assert!(other_rows.contains("parts[2].rows"), "{other_rows}");
+    // Serialised rows read back to the same rows; altered ones are refused.
+    let json = serde_json::to_string(&whole).unwrap();
+    let back: Rows = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, whole);
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["range"][1] = serde_json::json!(700);
+    let altered = serde_json::from_value::<Rows>(value)
+        .unwrap_err()
+        .to_string();
+    assert!(altered.contains("runs[0].passages"), "{altered}");
+}

@@ -64,8 +64,9 @@ enum Command {
     /// Which inputs drive break-even: tornado, sweep, Sobol indices or rank
     /// correlations; tables on stdout, CSV/JSON/SVG with --out.
     Sensitivity(sensitivity::SensitivityArgs),
-    /// Combine the state files of the shards of a run or comparison (`--shard`)
-    /// into its report, byte for byte the one a single process writes.
+    /// Combine the state files of the shards of a run, comparison or sensitivity
+    /// analysis (`--shard`) into its report, byte for byte the one a single
+    /// process writes.
     Merge(merge::MergeArgs),
     /// Fit the data files and write a scenario whose fitted parameters carry
     /// their estimation uncertainty.

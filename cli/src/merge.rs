@@ -1,6 +1,6 @@
 //! `outpace merge DIR... --out OUT`: combines the state files of every shard of a
-//! `run` or `compare` into the report one process would have written for all the
-//! paths, byte for byte.
+//! `run`, `compare` or `sensitivity` into the report one process would have
+//! written for all the paths, byte for byte.
 //!
 //! Every problem with the files is bad input (exit code 2) naming the file: one
 //! that cannot be read or parsed, of another format or version, of another run
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Directories of state files (every `outpace-shard-*.json` in them) or state
-    /// files, written by `run --shard` or `compare --shard`.
+    /// files, written by `run --shard`, `compare --shard` or `sensitivity --shard`.
     #[arg(value_name = "DIR", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Write the report (summary.json, CSV tables, SVG charts) into this directory.
@@ -36,14 +36,56 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
-/// `outpace merge`.
+/// `outpace merge`: state files of a `run` or `compare`, or of a `sensitivity`
+/// analysis (told apart by their `format`).
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let files = state_files(&args.inputs)?;
-    let states = files
-        .iter()
-        .map(|path| Ok((path.display().to_string(), read_state(path)?)))
-        .collect::<Result<Vec<_>, Failure>>()?;
-    publish(states, args.out.as_deref(), args.format, args.quiet)
+    let mut runs = Vec::new();
+    let mut analyses = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        match read_any(path)? {
+            AnyState::Run(state) => runs.push((name, state)),
+            AnyState::Sensitivity(state) => analyses.push((name, *state)),
+        }
+    }
+    if let (Some((run, _)), Some((analysis, _))) = (runs.first(), analyses.first()) {
+        return Err(Failure::Input(vec![format!(
+            "{analysis}: a shard of a sensitivity analysis, but {run} is a shard of a run or \
+             comparison; merge the shards of one run"
+        )]));
+    }
+    if analyses.is_empty() {
+        publish(runs, args.out.as_deref(), args.format, args.quiet)
+    } else {
+        crate::sensitivity::publish(analyses, args.out.as_deref(), args.format, args.quiet)
+    }
+}
+
+/// A state file of either kind.
+enum AnyState {
+    /// Of `run --shard` or `compare --shard`.
+    Run(StateFile),
+    /// Of `sensitivity --shard`.
+    Sensitivity(Box<crate::sensitivity::SensitivityState>),
+}
+
+/// Reads and parses a state file of either kind.
+fn read_any(path: &Path) -> Result<AnyState, Failure> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(vec![format!("{name}: cannot read the state file: {e}")]))?;
+    let parsed = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| format!("not a state file (invalid JSON: {e})"))
+        .and_then(|value| {
+            let format = value.get("format").and_then(|f| f.as_str());
+            if format == Some(crate::sensitivity::SENSITIVITY_STATE_FORMAT) {
+                crate::sensitivity::parse_state(value).map(|s| AnyState::Sensitivity(Box::new(s)))
+            } else {
+                parse_state_value(value).map(AnyState::Run)
+            }
+        });
+    parsed.map_err(|problem| Failure::Input(vec![format!("{name}: {problem}")]))
 }
 
 /// The state files named by `inputs`: files as given, directories by their
@@ -81,18 +123,8 @@ fn state_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
-/// Reads and parses one state file; checks its format, version and identity.
-pub fn read_state(path: &Path) -> Result<StateFile, Failure> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(vec![format!("{name}: cannot read the state file: {e}")]))?;
-    parse_state(&text).map_err(|problem| Failure::Input(vec![format!("{name}: {problem}")]))
-}
-
-/// Parses a state file's contents and checks its format, version and identity.
-pub fn parse_state(text: &str) -> Result<StateFile, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not a state file (invalid JSON: {e})"))?;
+/// Checks a parsed state file's format, version and identity.
+fn parse_state_value(value: serde_json::Value) -> Result<StateFile, String> {
     let format = value.get("format").and_then(|f| f.as_str());
     if format != Some(STATE_FORMAT) {
         return Err(format!("not a state file of outpace (format {format:?})"));
@@ -115,7 +147,6 @@ pub fn parse_state(text: &str) -> Result<StateFile, String> {
 /// Checks that `states` (labelled by file name) are every shard of one run, exactly once.
 fn check_shards(states: &[(String, StateFile)]) -> Result<(), Failure> {
     let (first_name, first) = &states[0];
-    let mut seen: Vec<Option<&str>> = vec![None; first.shards];
     for (name, state) in states {
         let foreign = |what: String| {
             Failure::Input(vec![format!(
@@ -165,31 +196,45 @@ fn check_shards(states: &[(String, StateFile)]) -> Result<(), Failure> {
                 state.shards, first.shards
             )));
         }
-        match seen.get(state.shard).copied() {
+    }
+    let shards: Vec<(&str, usize, usize)> = states
+        .iter()
+        .map(|(name, s)| (name.as_str(), s.shard, s.shards))
+        .collect();
+    check_coverage(&shards)
+}
+
+/// Checks that `shards` (file name, shard, shard count) are every shard of a
+/// run of `shards[0]`'s count exactly once: a shard of another count or out of
+/// range is foreign, one given twice or missing is named.
+pub fn check_coverage(shards: &[(&str, usize, usize)]) -> Result<(), Failure> {
+    let (first_name, _, count) = shards[0];
+    let mut seen: Vec<Option<&str>> = vec![None; count];
+    for &(name, shard, of) in shards {
+        if of != count {
+            return Err(Failure::Input(vec![format!(
+                "{name}: a shard of another run than {first_name} (one of {of} shards, against \
+                 {count}); merge the shards of one run"
+            )]));
+        }
+        match seen.get(shard).copied() {
             None => {
-                return Err(foreign(format!(
-                    "shard {} of {}",
-                    state.shard, state.shards
-                )));
+                return Err(Failure::Input(vec![format!(
+                    "{name}: a shard of another run than {first_name} (shard {shard} of {of}); \
+                     merge the shards of one run"
+                )]));
             }
             Some(Some(other)) => {
                 return Err(Failure::Input(vec![format!(
-                    "{name}: shard {}/{} is given twice (also {other})",
-                    state.shard, state.shards
+                    "{name}: shard {shard}/{of} is given twice (also {other})"
                 )]));
             }
-            Some(None) => seen[state.shard] = Some(name),
+            Some(None) => seen[shard] = Some(name),
         }
     }
-    let missing: Vec<String> = (0..first.shards)
+    let missing: Vec<String> = (0..count)
         .filter(|&i| seen[i].is_none())
-        .map(|i| {
-            format!(
-                "{i}/{} ({})",
-                first.shards,
-                StateFile::file_name(i, first.shards)
-            )
-        })
+        .map(|i| format!("{i}/{count} ({})", StateFile::file_name(i, count)))
         .collect();
     if !missing.is_empty() {
         return Err(Failure::Input(vec![format!(

@@ -1,4 +1,5 @@
-//! Feature `mpi`: `mpirun -np N outpace run ...` (or `compare`) runs shard `r/N`
+//! Feature `mpi`: `mpirun -np N outpace run ...` (or `compare`, or
+//! `sensitivity`) runs shard `r/N`
 //! on rank `r`, each with its own rayon threads; every rank sends its state to
 //! rank 0 (one `MPI_Gatherv` of the serialised state files), which merges them
 //! exactly as `outpace merge` does and alone writes and prints the report.
@@ -19,6 +20,7 @@ use mpi::datatype::PartitionMut;
 use mpi::traits::{Communicator, Root};
 use outpace::cloud::CloudModel;
 use outpace::engine::{RunControl, Shard};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -39,9 +41,9 @@ pub fn launched() -> bool {
 /// What a rank sends to rank 0.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum RankResult {
+enum RankResult<T> {
     /// The rank's shard.
-    State(Box<shard::StateFile>),
+    State(T),
     /// Why the rank's shard failed.
     Error { message: String, input: bool },
 }
@@ -54,12 +56,55 @@ pub fn run(
     models: &[CloudModel],
     control: &Arc<RunControl>,
 ) -> Result<(), Failure> {
+    let gathered = gather(|rank, size| rank_result(kind, settings, models, control, rank, size))?;
+    match gathered {
+        Some(states) => crate::merge::publish(
+            states.into_iter().map(|(name, s)| (name, *s)).collect(),
+            settings.out.as_deref(),
+            settings.format,
+            settings.quiet,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// `mpirun -np N outpace sensitivity ...`: rank `r` simulates shard `r/N` of
+/// every run of the analysis; rank 0 merges the rows as `outpace merge` does and
+/// alone writes and prints the report.
+pub fn sensitivity(
+    settings: &Settings,
+    spec: &crate::sensitivity::MethodSpec,
+    model: &CloudModel,
+    control: &Arc<RunControl>,
+) -> Result<(), Failure> {
+    let gathered = gather(|rank, size| {
+        guarded(rank, size, |shard| {
+            crate::sensitivity::state(settings, spec, model, control, shard).map(Box::new)
+        })
+    })?;
+    match gathered {
+        Some(states) => crate::sensitivity::publish(
+            states.into_iter().map(|(name, s)| (name, *s)).collect(),
+            settings.out.as_deref(),
+            settings.format,
+            settings.quiet,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Initialises MPI, computes this rank's result with `compute(rank, size)` and
+/// gathers every rank's on rank 0: `Some` of every rank's state (labelled
+/// `rank r`) on rank 0, `None` on the others; every failed rank reported.
+fn gather<T: Serialize + DeserializeOwned>(
+    compute: impl FnOnce(i32, i32) -> RankResult<T>,
+) -> Result<Option<Vec<(String, T)>>, Failure> {
     let threading = mpi::Threading::Funneled;
     let (universe, _) = mpi::initialize_with_threading(threading)
         .ok_or_else(|| Failure::Internal("MPI is already initialised".into()))?;
     let world = universe.world();
     let (rank, size) = (world.rank(), world.size());
-    let result = rank_result(kind, settings, models, control, rank, size);
+    let result = compute(rank, size);
     let payload = serde_json::to_vec(&result)
         .map_err(|e| Failure::Internal(format!("cannot serialise rank {rank}'s state: {e}")))?;
     let length = i32::try_from(payload.len()).map_err(|_| {
@@ -69,7 +114,7 @@ pub fn run(
     if rank != ROOT {
         root.gather_into(&length);
         root.gather_varcount_into(&payload[..]);
-        return Ok(());
+        return Ok(None);
     }
     let mut lengths = vec![0i32; size as usize];
     root.gather_into_root(&length, &mut lengths[..]);
@@ -92,8 +137,8 @@ pub fn run(
     let mut input = false;
     for (r, (&start, &len)) in displacements.iter().zip(&lengths).enumerate() {
         let bytes = &buffer[start as usize..(start + len) as usize];
-        match serde_json::from_slice::<RankResult>(bytes) {
-            Ok(RankResult::State(state)) => states.push((format!("rank {r}"), *state)),
+        match serde_json::from_slice::<RankResult<T>>(bytes) {
+            Ok(RankResult::State(state)) => states.push((format!("rank {r}"), state)),
             Ok(RankResult::Error {
                 message,
                 input: bad,
@@ -112,24 +157,33 @@ pub fn run(
             Failure::Internal(failures.join("; "))
         });
     }
-    crate::merge::publish(
-        states,
-        settings.out.as_deref(),
-        settings.format,
-        settings.quiet,
-    )
+    Ok(Some(states))
 }
 
-/// This rank's shard, or why it failed.
-fn rank_result(
-    kind: Kind,
-    settings: &Settings,
-    models: &[CloudModel],
-    control: &Arc<RunControl>,
+/// The result of `work` on this rank's shard, or why it failed (the injected
+/// fault first).
+fn guarded<T>(
     rank: i32,
     size: i32,
-) -> RankResult {
-    let fail = |failure: Failure| match failure {
+    work: impl FnOnce(Shard) -> Result<T, Failure>,
+) -> RankResult<T> {
+    match injected_fault(rank) {
+        Some("abort") => std::process::abort(),
+        Some(_) => return failed(Failure::Internal("injected failure".into())),
+        None => {}
+    }
+    match Shard::new(rank as usize, size as usize)
+        .map_err(Failure::from)
+        .and_then(work)
+    {
+        Ok(state) => RankResult::State(state),
+        Err(failure) => failed(failure),
+    }
+}
+
+/// A failure as a rank's result.
+fn failed<T>(failure: Failure) -> RankResult<T> {
+    match failure {
         Failure::Input(lines) => RankResult::Error {
             message: lines.join("; "),
             input: true,
@@ -142,24 +196,25 @@ fn rank_result(
             message: "interrupted".into(),
             input: false,
         },
-    };
-    match injected_fault(rank) {
-        Some("abort") => std::process::abort(),
-        Some(_) => return fail(Failure::Internal("injected failure".into())),
-        None => {}
     }
-    let shard = match Shard::new(rank as usize, size as usize) {
-        Ok(shard) => shard,
-        Err(e) => return fail(e.into()),
-    };
-    let studies = models
-        .iter()
-        .map(|m| Ok((m, settings.options(m, control)?)))
-        .collect::<Result<Vec<_>, Failure>>();
-    match studies.and_then(|studies| shard::state(kind, settings, &studies, shard)) {
-        Ok(state) => RankResult::State(Box::new(state)),
-        Err(failure) => fail(failure),
-    }
+}
+
+/// This rank's shard of a `run` or `compare`, or why it failed.
+fn rank_result(
+    kind: Kind,
+    settings: &Settings,
+    models: &[CloudModel],
+    control: &Arc<RunControl>,
+    rank: i32,
+    size: i32,
+) -> RankResult<Box<shard::StateFile>> {
+    guarded(rank, size, |shard| {
+        let studies = models
+            .iter()
+            .map(|m| Ok((m, settings.options(m, control)?)))
+            .collect::<Result<Vec<_>, Failure>>()?;
+        shard::state(kind, settings, &studies, shard).map(Box::new)
+    })
 }
 
 /// The fault [`FAULT_VARIABLE`] injects into `rank`, if any.

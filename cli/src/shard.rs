@@ -23,7 +23,7 @@ pub const STATE_FORMAT: &str = "outpace-shard-state";
 /// another version is refused.
 pub const STATE_VERSION: u32 = 1;
 
-/// The `--shard` option, shared by `run` and `compare`.
+/// The `--shard` option, shared by `run`, `compare` and `sensitivity`.
 #[derive(Debug, clap::Args)]
 pub struct ShardArgs {
     /// Simulate only shard I of N (I from 0 to N-1: contiguous ranges of whole
@@ -206,16 +206,21 @@ pub fn state(
 /// Writes `state` into `dir` (created if missing) as its shard's file, through a
 /// temporary file renamed into place, so a reader never sees half a file.
 pub fn write_state(dir: &Path, state: &StateFile) -> Result<PathBuf, Failure> {
+    write_json(dir, &StateFile::file_name(state.shard, state.shards), state)
+}
+
+/// Writes `value` as JSON into `dir/name` (the directory created if missing),
+/// through a temporary file renamed into place.
+pub fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<PathBuf, Failure> {
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure::Internal(format!(
             "cannot create the directory {}: {e}",
             dir.display()
         ))
     })?;
-    let name = StateFile::file_name(state.shard, state.shards);
-    let path = dir.join(&name);
+    let path = dir.join(name);
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let json = serde_json::to_string(state)
+    let json = serde_json::to_string(value)
         .map_err(|e| Failure::Internal(format!("cannot serialise the state: {e}")))?;
     let written =
         std::fs::write(&temporary, json + "\n").and_then(|()| std::fs::rename(&temporary, &path));

@@ -1,4 +1,4 @@
-//! Feature `mpi` (issue 17): `mpirun -np N outpace run|compare ... --out DIR`
+//! Feature `mpi` (issue 17): `mpirun -np N outpace run|compare|sensitivity ... --out DIR`
 //! writes the report of one process, byte for byte, for 2 and 3 ranks (more
 //! ranks than cores: `--oversubscribe`; CI runs as root: `--allow-run-as-root`);
 //! a failed rank is reported and a crashed one ends the job, and neither writes
@@ -120,6 +120,27 @@ fn ranks_merge_into_the_single_process_comparison() {
         "compare",
         &["compare", "--preset", "alibaba", "scenarios/chip_ban.toml"],
     );
+}
+
+#[test]
+fn ranks_merge_into_the_single_process_sensitivity_analyses() {
+    let sensitivity = ["sensitivity", "--preset", "alibaba"];
+    // 96 base points, 6 factors (5 groups and the noise): 8 blocks, 768 rows,
+    // so that each of 3 ranks has 256 rows. The
+    // tornado shares the gather and the merge; its rows are checked in
+    // `sensitivity_shards.rs`.
+    let sobol = [
+        &sensitivity[..],
+        &["--method", "sobol", "--base", "96", "--by", "groups"],
+    ]
+    .concat();
+    ranks_write_the_single_process_report("sobol", &sobol);
+    let out = scratch("sensitivity-fault").join("out");
+    let args = [&sobol[..], &["-q", "--out", out.to_str().unwrap()]].concat();
+    let output = mpirun(2, &args, Some("1:error"));
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("rank 1 of 2 failed"));
+    assert!(!out.exists(), "a report was written");
 }
 
 #[test]

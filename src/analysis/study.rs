@@ -431,7 +431,7 @@ pub(super) fn study_rules<M: StudyModel>(model: &M, options: &StudyOptions) -> R
 
 /// The simulation of a study of `model`: its horizon and step, the seed, threads
 /// and control of `options`, and a first-passage rule per rule of `rules`.
-pub(super) fn simulation<'m, M: StudyModel>(
+pub(crate) fn simulation<'m, M: StudyModel>(
     model: &'m M,
     options: &StudyOptions,
     rules: &[Rule],

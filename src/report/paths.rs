@@ -44,7 +44,8 @@
 //! [`Model::scalars`]: crate::engine::Model::scalars
 //! [`Calendar::code`]: crate::calendar::Calendar::code
 
-use crate::analysis::Study;
+use crate::analysis::sensitivity::Rows;
+use crate::analysis::{Study, StudyModel};
 use crate::engine::{InputValues, PassageTimes, ScalarSummary};
 use crate::error::{Error, Result};
 use std::io::{self, Write};
@@ -180,4 +181,161 @@ pub fn write_file(study: &Study, path: &Path) -> Result<()> {
 
 fn csv_error(e: csv::Error) -> Error {
     Error::external("cannot write the per-path export", e)
+}
+
+/// The leading columns of the per-row export of a sensitivity analysis.
+pub const RUN_COLUMN: &str = "run";
+/// The row's index in its run (its path index).
+pub const ROW_COLUMN: &str = "row";
+/// The Saltelli block of a Sobol design's row (`A`, `B`, `AB_<factor>`).
+pub const BLOCK_COLUMN: &str = "block";
+/// The base point of a Sobol design's row.
+pub const BASE_POINT_COLUMN: &str = "base_point";
+
+/// Writes the per-row export of a sensitivity analysis's `rows` (every run,
+/// its inputs kept: [`StudyOptions::keep_paths`](crate::analysis::StudyOptions::keep_paths))
+/// as CSV to `out`, one row per row of every run, runs in the method's order.
+///
+/// Columns, in order:
+/// * `run`: the run's label ([`RunRows::label`]: `base`, `low:<factor>`,
+///   `high:<factor>`, `<input>=<value>`, `saltelli`);
+/// * `row`: the row's index in its run, its path index `0..rows`;
+/// * with `blocks` (a Sobol design, [`Method::blocks`]), `block` and
+///   `base_point`: row `b N + r` is base point `r` of block `blocks[b]` (`A`,
+///   `B`, then `AB_<factor>`, whose inputs are `A`'s but for the factor's,
+///   taken from `B`), `N = rows / blocks`;
+/// * one column per uncertain input, the value the row ran with (drawn, or
+///   fixed by the run);
+/// * per rule, `<key>_period` and `<key>_label` as in [`write()`];
+/// * the model's value (e.g. `npv`), if it has one.
+///
+/// ```
+/// use outpace::analysis::StudyOptions;
+/// use outpace::analysis::sensitivity::Method;
+/// use outpace::cloud::{CloudModel, Scenario};
+/// use outpace::report::paths;
+///
+/// let model = CloudModel::new(Scenario::alibaba())?;
+/// let options = StudyOptions { paths: 300, keep_paths: true, ..StudyOptions::default() };
+/// let rows = Method::Ranks.simulate(&model, &options, 0..300)?;
+/// let mut csv = Vec::new();
+/// paths::write_rows(&model, &rows, None, &mut csv)?;
+/// let csv = String::from_utf8(csv).unwrap();
+/// assert!(csv.starts_with("run,row,"));
+/// assert_eq!(csv.lines().count(), 301);
+/// # Ok::<(), outpace::Error>(())
+/// ```
+///
+/// # Errors
+/// A run that did not keep its inputs (naming `keep_paths`), `blocks` that do
+/// not divide the rows, a column name that appears twice, an I/O error.
+///
+/// [`RunRows::label`]: crate::analysis::sensitivity::RunRows::label
+/// [`Method::blocks`]: crate::analysis::sensitivity::Method::blocks
+pub fn write_rows<M: StudyModel, W: Write>(
+    model: &M,
+    rows: &Rows,
+    blocks: Option<&[String]>,
+    out: W,
+) -> Result<()> {
+    let columns = rows.input_names().len();
+    let inputs = rows
+        .runs()
+        .iter()
+        .map(|run| {
+            run.inputs(columns).ok_or_else(|| {
+                Error::invalid(
+                    "keep_paths",
+                    false,
+                    "the analysis did not keep its rows' inputs: run it with `keep_paths: true`",
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let base = match blocks {
+        Some(names) if names.is_empty() || !rows.rows().is_multiple_of(names.len()) => {
+            return Err(Error::invalid(
+                "blocks",
+                names.len(),
+                format!("must divide the rows ({})", rows.rows()),
+            ));
+        }
+        Some(names) => Some((names, rows.rows() / names.len())),
+        None => None,
+    };
+    let value = model.value().map(|v| v.scalar.clone());
+    let mut header = vec![RUN_COLUMN.to_owned(), ROW_COLUMN.to_owned()];
+    if base.is_some() {
+        header.extend([BLOCK_COLUMN.to_owned(), BASE_POINT_COLUMN.to_owned()]);
+    }
+    header.extend(rows.input_names().iter().cloned());
+    for passage in rows.runs()[0].passages() {
+        header.push(format!("{}{PERIOD_SUFFIX}", passage.name()));
+        header.push(format!("{}{LABEL_SUFFIX}", passage.name()));
+    }
+    header.extend(value.iter().cloned());
+    if let Some((i, name)) = header
+        .iter()
+        .enumerate()
+        .find(|(i, name)| header[..*i].contains(name))
+    {
+        return Err(Error::invalid(
+            format!("columns[{i}]"),
+            name,
+            "appears twice in the per-row export (an input, rule column or value of the same name)",
+        ));
+    }
+    let calendar = model.calendar();
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(&header).map_err(csv_error)?;
+    let mut record: Vec<String> = Vec::with_capacity(header.len());
+    let start = rows.range().start;
+    for (run, x) in rows.runs().iter().zip(&inputs) {
+        for i in 0..rows.range().len() {
+            let row = start + i;
+            record.clear();
+            record.push(run.label().to_owned());
+            record.push(row.to_string());
+            if let Some((names, n)) = base {
+                record.push(names[row / n].clone());
+                record.push((row % n).to_string());
+            }
+            record.extend(x.row(i).iter().map(|v| v.to_string()));
+            for passage in run.passages() {
+                match passage.time(i) {
+                    Some(k) => {
+                        record.push(k.to_string());
+                        record.push(calendar.code(k));
+                    }
+                    None => record.extend([String::new(), String::new()]),
+                }
+            }
+            if let Some(values) = run.value() {
+                record.push(values[i].to_string());
+            }
+            writer.write_record(&record).map_err(csv_error)?;
+        }
+    }
+    writer
+        .flush()
+        .map_err(|e| Error::external("cannot write the per-row export", e))
+}
+
+/// Writes [`write_rows`] to the file `path`, atomically.
+///
+/// # Errors
+/// As [`write_rows`]; an I/O error names the file.
+pub fn write_rows_file<M: StudyModel>(
+    model: &M,
+    rows: &Rows,
+    blocks: Option<&[String]>,
+    path: &Path,
+) -> Result<()> {
+    super::files::write_streamed(path, |file| {
+        write_rows(model, rows, blocks, io::BufWriter::new(file))
+            .map_err(|e| io::Error::other(e.to_string()))
+    })
+    .map_err(|e| Error::external(format!("cannot write `{}`", path.display()), e))
 }

@@ -2,7 +2,7 @@
 //! for a terminal, tidy CSV tables, JSON, and (feature `svg`) charts. The columns
 //! are documented in `docs/cli.md`.
 
-use crate::analysis::sensitivity::{Output, RankScreen, SobolAnalysis, Sweep, Tornado};
+use crate::analysis::sensitivity::{Estimates, Output, RankScreen, SobolAnalysis, Sweep, Tornado};
 use crate::error::{Error, Result};
 use crate::stats::Interval;
 use serde_json::{Value, json};
@@ -413,6 +413,19 @@ pub enum Analysis<'a> {
     Sobol(&'a SobolAnalysis),
     /// Rank correlations.
     Ranks(&'a RankScreen),
+}
+
+impl<'a> From<&'a Estimates> for Analysis<'a> {
+    /// The analysis of a [`Method`](crate::analysis::sensitivity::Method)'s
+    /// estimates.
+    fn from(estimates: &'a Estimates) -> Self {
+        match estimates {
+            Estimates::Tornado(t) => Analysis::Tornado(t),
+            Estimates::Sweep(s) => Analysis::Sweep(s),
+            Estimates::Sobol(s) => Analysis::Sobol(s),
+            Estimates::Ranks(r) => Analysis::Ranks(r),
+        }
+    }
 }
 
 /// The version of `sensitivity.json`'s layout.

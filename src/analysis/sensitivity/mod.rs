@@ -15,22 +15,27 @@
 //!   breaks even counts as `K`), and whether `T <= K`;
 //! - the model's [`value`](StudyModel::value) (an NPV), when it has one.
 
+mod method;
 mod paired;
 mod ranks;
+mod rows;
 mod sobol;
 mod sweep;
 mod tornado;
 
+pub use method::{Estimates, Method};
 pub use paired::{MEDIAN_STREAM, ValueDifference, median_difference};
 pub use ranks::RankScreen;
-pub use sobol::{Output, SobolAnalysis, SobolSettings};
+pub use rows::{ROWS_VERSION, Rows, RunRows};
+pub use sobol::{Output, SALTELLI_RUN, SobolAnalysis, SobolSettings};
 pub use sweep::{SWEEP_RESAMPLES, Sweep, SweepPoint};
 pub use tornado::{Tornado, TornadoBar, TornadoOptions};
 
-use super::{Rule, StudyModel, StudyOptions, rule::check_distinct};
-use crate::engine::{InputSettings, Outcome, Selection, Simulation};
+use super::{Rule, StudyModel, StudyOptions, passage_of, rule::check_distinct};
+use crate::engine::{InputSettings, Outcome, PassageTimes, Selection};
 use crate::error::{Error, Result, check};
 use crate::inputs::Input;
+use std::ops::Range;
 
 /// What a tornado bar or a Sobol index is about: one input each, or the inputs of
 /// a group together ([`Input::group`]).
@@ -93,8 +98,132 @@ fn inputs_of<M: StudyModel>(model: &M) -> Result<&[Input]> {
     Ok(inputs)
 }
 
-/// One run of `paths` paths with `settings`: the rules' passage times and the
-/// model's scalars per path, no series statistics beyond means.
+/// One run of a method: its label and input settings.
+#[derive(Debug, Clone)]
+pub(super) struct RunPlan {
+    label: String,
+    settings: InputSettings,
+    record_inputs: bool,
+}
+
+impl RunPlan {
+    pub(super) fn new(label: impl Into<String>, settings: InputSettings) -> RunPlan {
+        RunPlan {
+            label: label.into(),
+            settings,
+            record_inputs: false,
+        }
+    }
+
+    /// The run keeps its rows' input vectors (the estimator reads them).
+    pub(super) fn recording_inputs(mut self) -> RunPlan {
+        self.record_inputs = true;
+        self
+    }
+}
+
+/// The runs of a method, each of `rows` paths, under `rules`.
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    rules: Vec<Rule>,
+    rows: usize,
+    runs: Vec<RunPlan>,
+}
+
+impl Plan {
+    pub(super) fn new(rules: Vec<Rule>, rows: usize, runs: Vec<RunPlan>) -> Plan {
+        Plan { rules, rows, runs }
+    }
+
+    pub(super) fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Checks that `rows` are every row of every run of this plan, under its
+    /// rules.
+    pub(super) fn check(&self, rows: &Rows) -> Result<()> {
+        if rows.rows() != self.rows || !rows.is_complete() {
+            let range = rows.range();
+            return Err(Error::invalid(
+                "rows",
+                format!("{}..{} of {}", range.start, range.end, rows.rows()),
+                format!(
+                    "must be every row of the analysis (0..{}): merge every shard first",
+                    self.rows
+                ),
+            ));
+        }
+        let labels: Vec<&str> = rows.runs().iter().map(RunRows::label).collect();
+        let expected: Vec<&str> = self.runs.iter().map(|r| r.label.as_str()).collect();
+        if labels != expected {
+            return Err(Error::invalid(
+                "rows.runs",
+                labels.join(", "),
+                format!("must be the runs of the analysis ({})", expected.join(", ")),
+            ));
+        }
+        for (r, run) in rows.runs().iter().enumerate() {
+            let keys: Vec<&str> = run.passages().iter().map(PassageTimes::name).collect();
+            let wanted: Vec<&str> = self.rules.iter().map(Rule::key).collect();
+            if keys != wanted {
+                return Err(Error::invalid(
+                    format!("rows.runs[{r}].passages"),
+                    keys.join(", "),
+                    format!("must be the rules of the analysis ({})", wanted.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Simulates the rows `range` of every run of `plan` (all of them, `0..rows`,
+/// for a single process; a [`Shard`](crate::engine::Shard)'s range otherwise).
+/// Inputs are kept when the run needs them or `options.keep_paths` asks for
+/// them.
+fn simulate_rows<M: StudyModel>(
+    model: &M,
+    options: &StudyOptions,
+    plan: &Plan,
+    range: Range<usize>,
+) -> Result<Rows> {
+    let runs = plan
+        .runs
+        .iter()
+        .map(|run| {
+            let record = run.record_inputs || options.keep_paths;
+            let outcome = simulate(
+                model,
+                options,
+                &plan.rules,
+                plan.rows,
+                run.settings.clone(),
+                record,
+                range.clone(),
+            )?;
+            let passages = plan
+                .rules
+                .iter()
+                .map(|rule| passage_of(rule, &outcome).cloned())
+                .collect::<Result<_>>()?;
+            let value = values(model, &outcome)?.map(<[f64]>::to_vec);
+            let inputs = outcome
+                .inputs()
+                .map(|recorded| recorded.values().iter().copied().collect());
+            Ok(RunRows::new(run.label.clone(), passages, value, inputs))
+        })
+        .collect::<Result<_>>()?;
+    let names = model.inputs().iter().map(|i| i.name().to_owned()).collect();
+    Rows::new(plan.rows, range, names, runs)
+}
+
+/// One run of `paths` paths with `settings`, of the paths `range`: the rules'
+/// passage times and the model's scalars per path, no series statistics beyond
+/// means.
 fn simulate<M: StudyModel>(
     model: &M,
     options: &StudyOptions,
@@ -102,32 +231,30 @@ fn simulate<M: StudyModel>(
     paths: usize,
     settings: InputSettings,
     record_inputs: bool,
+    range: Range<usize>,
 ) -> Result<Outcome> {
     crate::stats::two_sided_z(options.confidence)?;
     check::positive_count("paths", paths)?;
-    let calendar = model.calendar();
-    let steps = model.horizon();
-    calendar.check(steps)?;
-    let mut simulation = Simulation::new(model)
+    super::study::simulation(model, options, rules)?
         .paths(paths)
-        .steps(steps)
-        .dt(1.0 / f64::from(calendar.periods_per_year()))
-        .seed(options.seed)
         .quantiles(false)
         .statistics_for(Selection::None)
         .keep_scalars(true)
         .input_settings(settings)
-        .record_inputs(record_inputs);
-    for rule in rules {
-        simulation = simulation.first_passage(rule.key(), rule.passage());
-    }
-    if let Some(threads) = options.threads {
-        simulation = simulation.threads(threads);
-    }
-    if let Some(control) = &options.control {
-        simulation = simulation.control(control);
-    }
-    simulation.run()
+        .record_inputs(record_inputs)
+        .path_range(range)
+        .run()
+}
+
+/// The passage times of `rule` in `run`.
+fn passage<'a>(run: &'a RunRows, rule: &Rule) -> Result<&'a PassageTimes> {
+    run.passage(rule.key()).ok_or_else(|| {
+        Error::invalid(
+            "rows.passages",
+            rule.key(),
+            "is a rule of the analysis the rows do not hold",
+        )
+    })
 }
 
 /// The per-path values of the model's value scalar, if it has one.

@@ -1,8 +1,11 @@
 //! Sobol indices of the break-even outputs, over the horizon, from Saltelli's
 //! scheme run through the engine.
 
-use super::{Grouping, censored, inputs_of, rules_of, simulate, tornado::sort_index, values};
-use crate::analysis::{StudyModel, StudyOptions, passage_of};
+use super::{
+    Grouping, Plan, Rows, RunPlan, censored, inputs_of, passage, rules_of, simulate_rows,
+    tornado::sort_index,
+};
+use crate::analysis::{StudyModel, StudyOptions};
 use crate::engine::{InputDesign, InputSettings, NOISE_GROUP};
 use crate::error::{Error, Result};
 use crate::inputs::design::DesignKind;
@@ -11,6 +14,9 @@ use crate::stats::sensitivity::{
 };
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
+
+/// The label of the one run of a [`SobolAnalysis`].
+pub const SALTELLI_RUN: &str = "saltelli";
 
 /// Settings of a [`SobolAnalysis`].
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +120,20 @@ impl SobolAnalysis {
         options: &StudyOptions,
         settings: &SobolSettings,
     ) -> Result<SobolAnalysis> {
+        let (plan, _, _) = SobolAnalysis::plan(model, options, settings)?;
+        let rows = simulate_rows(model, options, &plan, 0..plan.rows())?;
+        SobolAnalysis::from_rows(model, options, settings, &rows)
+    }
+
+    /// The one run of the analysis, `saltelli`, of `N (G + 2)` rows in the
+    /// block-major order of [`SaltelliPlan`] (`A`, `B`, then `AB_g` for each
+    /// factor `g`; row `b N + r` is base point `r` of block `b`), with Saltelli's
+    /// plan and the index of the curve's rule.
+    pub(super) fn plan<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        settings: &SobolSettings,
+    ) -> Result<(Plan, SaltelliPlan, usize)> {
         let inputs = inputs_of(model)?;
         let rules = rules_of(model, options)?;
         let curve = sort_index(&rules, settings.curve.as_deref())?;
@@ -122,8 +142,8 @@ impl SobolAnalysis {
         if settings.noise {
             groups = groups.with_external(NOISE_GROUP)?;
         }
-        let plan = SaltelliPlan::new(settings.base, groups)?;
-        let paths = usize::try_from(plan.rows())
+        let saltelli = SaltelliPlan::new(settings.base, groups)?;
+        let paths = usize::try_from(saltelli.rows())
             .map_err(|_| Error::invalid("base", settings.base, "too many paths"))?;
         let design = InputDesign::Saltelli {
             base: settings.base,
@@ -147,7 +167,43 @@ impl SobolAnalysis {
             design,
             ..InputSettings::default()
         };
-        let outcome = simulate(model, options, &rules, paths, settings_in, false)?;
+        let runs = vec![RunPlan::new(SALTELLI_RUN, settings_in)];
+        Ok((Plan::new(rules, paths, runs), saltelli, curve))
+    }
+
+    /// The name of each block of the design's rows, in order: `A`, `B`, then
+    /// `AB_<factor>` for each factor (the noise factor last, when it is one):
+    /// row `b N + r` of the run is base point `r` of block `b`.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn blocks<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        settings: &SobolSettings,
+    ) -> Result<Vec<String>> {
+        let (_, saltelli, _) = SobolAnalysis::plan(model, options, settings)?;
+        let mut names = vec!["A".to_owned(), "B".to_owned()];
+        names.extend(saltelli.groups().names().iter().map(|g| format!("AB_{g}")));
+        Ok(names)
+    }
+
+    /// The indices from the `rows` of the design's run (merged shards, see
+    /// [`Rows::merge`]): the result of [`run`](Self::run), bit for bit.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and rows that are not those of this analysis.
+    pub fn from_rows<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        settings: &SobolSettings,
+        rows: &Rows,
+    ) -> Result<SobolAnalysis> {
+        let (plan, saltelli, curve) = SobolAnalysis::plan(model, options, settings)?;
+        plan.check(rows)?;
+        let rules = plan.rules();
+        let paths = plan.rows();
+        let run = &rows.runs()[0];
         let steps = model.horizon();
         let mut outputs: Vec<Output> = (1..=steps)
             .map(|period| Output::Reached {
@@ -158,19 +214,19 @@ impl SobolAnalysis {
         outputs.extend(rules.iter().map(|r| Output::Censored {
             rule: r.key().to_owned(),
         }));
-        let value = values(model, &outcome)?;
+        let value = run.value();
         if value.is_some() {
             outputs.push(Output::Value);
         }
         let mut matrix = Array2::<f64>::zeros((paths, outputs.len()));
-        let times = passage_of(&rules[curve], &outcome)?;
+        let times = passage(run, &rules[curve])?;
         for (path, t) in times.times().enumerate() {
             for k in 1..=steps {
                 matrix[[path, k - 1]] = f64::from(u8::from(t.is_some_and(|t| t <= k)));
             }
         }
         for (r, rule) in rules.iter().enumerate() {
-            let column = censored(passage_of(rule, &outcome)?.times(), steps);
+            let column = censored(passage(run, rule)?.times(), steps);
             matrix
                 .column_mut(steps + r)
                 .assign(&ndarray::Array1::from(column));
@@ -181,14 +237,14 @@ impl SobolAnalysis {
                 .assign(&ndarray::ArrayView1::from(value));
         }
         let indices = sobol_indices(
-            plan.outputs(matrix.view())?,
+            saltelli.outputs(matrix.view())?,
             &SobolOptions {
                 confidence: options.confidence,
                 intervals: settings.intervals,
             },
         )?;
         Ok(SobolAnalysis {
-            factors: plan.groups().names().to_vec(),
+            factors: saltelli.groups().names().to_vec(),
             outputs,
             indices,
             base: settings.base,

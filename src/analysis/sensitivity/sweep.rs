@@ -1,7 +1,10 @@
 //! One-way sweeps (spider curves): one input set to each of several values.
 
-use super::{ValueDifference, inputs_of, median_difference, rules_of, simulate, values};
-use crate::analysis::{BOOTSTRAP_SEED, Comparison, StudyModel, StudyOptions, passage_of};
+use super::{
+    Plan, Rows, RunPlan, ValueDifference, inputs_of, median_difference, passage, rules_of,
+    simulate_rows,
+};
+use crate::analysis::{BOOTSTRAP_SEED, Comparison, StudyModel, StudyOptions};
 use crate::engine::InputSettings;
 use crate::error::{Error, Result};
 use crate::stats::{Interval, wilson};
@@ -61,6 +64,18 @@ impl Sweep {
         input: &str,
         values_to_try: &[f64],
     ) -> Result<Sweep> {
+        let plan = Sweep::plan(model, options, input, values_to_try)?;
+        let rows = simulate_rows(model, options, &plan, 0..options.paths)?;
+        Sweep::from_rows(model, options, input, values_to_try, &rows)
+    }
+
+    /// The runs of the sweep: `<input>=<value>` for each value, in order.
+    pub(super) fn plan<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        input: &str,
+        values_to_try: &[f64],
+    ) -> Result<Plan> {
         let inputs = inputs_of(model)?;
         let rules = rules_of(model, options)?;
         let declared = inputs.iter().find(|i| i.name() == input).ok_or_else(|| {
@@ -84,33 +99,60 @@ impl Sweep {
         for &x in values_to_try {
             declared.check_value(x)?;
         }
-        let outcomes = values_to_try
+        let runs = values_to_try
             .iter()
             .map(|&x| {
                 let settings = InputSettings {
                     fixed: vec![(input.to_owned(), x)],
                     ..InputSettings::default()
                 };
-                simulate(model, options, &rules, options.paths, settings, false)
+                RunPlan::new(format!("{input}={x}"), settings)
             })
-            .collect::<Result<Vec<_>>>()?;
-        let first = &outcomes[0];
+            .collect();
+        Ok(Plan::new(rules, options.paths, runs))
+    }
+
+    /// The sweep from the `rows` of every run of the sweep ([`Method::runs`](super::Method::runs))
+    /// (merged shards, see [`Rows::merge`]): the result of [`run`](Self::run),
+    /// bit for bit.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and rows that are not those of this sweep.
+    pub fn from_rows<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        input: &str,
+        values_to_try: &[f64],
+        rows: &Rows,
+    ) -> Result<Sweep> {
+        let plan = Sweep::plan(model, options, input, values_to_try)?;
+        plan.check(rows)?;
+        let rules = plan.rules();
+        let runs = rows.runs();
+        let first = &runs[0];
         let points = values_to_try
             .iter()
-            .zip(&outcomes)
-            .map(|(&value, outcome)| {
+            .zip(runs)
+            .map(|(&value, run)| {
                 let within = rules
                     .iter()
                     .map(|rule| {
-                        let passage = passage_of(rule, outcome)?;
+                        let passage = passage(run, rule)?;
                         wilson(passage.passed(), passage.paths() as u64, options.confidence)
                     })
                     .collect::<Result<_>>()?;
                 let against_first = rules
                     .iter()
-                    .map(|rule| Comparison::from_outcomes(rule, first, outcome, options.confidence))
+                    .map(|rule| {
+                        Comparison::new(
+                            rule.key(),
+                            passage(first, rule)?,
+                            passage(run, rule)?,
+                            options.confidence,
+                        )
+                    })
                     .collect::<Result<_>>()?;
-                let value_difference = match (values(model, first)?, values(model, outcome)?) {
+                let value_difference = match (first.value(), run.value()) {
                     (Some(a), Some(b)) => Some(median_difference(
                         a,
                         b,

@@ -1,7 +1,10 @@
 //! Tornado bars: each input (or group) set to a low and a high quantile of its
 //! law, everything else as drawn.
 
-use super::{Grouping, ValueDifference, inputs_of, median_difference, rules_of, simulate, values};
+use super::{
+    Grouping, Plan, Rows, RunPlan, ValueDifference, inputs_of, median_difference, passage,
+    rules_of, simulate_rows,
+};
 use crate::analysis::{BOOTSTRAP_SEED, Comparison, Rule, StudyModel, StudyOptions};
 use crate::engine::InputSettings;
 use crate::error::{Error, Result};
@@ -113,21 +116,62 @@ impl Tornado {
         options: &StudyOptions,
         tornado: &TornadoOptions,
     ) -> Result<Tornado> {
+        let plan = Tornado::plan(model, options, tornado)?;
+        let rows = simulate_rows(model, options, &plan, 0..options.paths)?;
+        Tornado::from_rows(model, options, tornado, &rows)
+    }
+
+    /// The runs of the analysis: `base` (every input drawn), then `low:<factor>`
+    /// and `high:<factor>` for each factor, in the order of
+    /// [`Grouping::factors`].
+    pub(super) fn plan<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        tornado: &TornadoOptions,
+    ) -> Result<Plan> {
         let inputs = inputs_of(model)?;
         let rules = rules_of(model, options)?;
         check_quantiles(tornado.low, tornado.high)?;
-        let sort = sort_index(&rules, tornado.sort_by.as_deref())?;
-        let base = simulate(
-            model,
-            options,
-            &rules,
-            options.paths,
-            InputSettings::default(),
-            false,
-        )?;
-        let base_values = values(model, &base)?;
-        let mut bars = Vec::new();
+        sort_index(&rules, tornado.sort_by.as_deref())?;
+        let mut runs = vec![RunPlan::new("base", InputSettings::default())];
         for (name, members) in tornado.by.factors(inputs) {
+            for (side, q) in [("low", tornado.low), ("high", tornado.high)] {
+                let fixed = members
+                    .iter()
+                    .map(|&i| (inputs[i].name().to_owned(), inputs[i].law().quantile(q)))
+                    .collect();
+                let settings = InputSettings {
+                    fixed,
+                    ..InputSettings::default()
+                };
+                runs.push(RunPlan::new(format!("{side}:{name}"), settings));
+            }
+        }
+        Ok(Plan::new(rules, options.paths, runs))
+    }
+
+    /// The tornado of `model` from the `rows` of every run of the analysis
+    /// ([`Method::runs`](super::Method::runs); merged shards, see
+    /// [`Rows::merge`]): the result of [`run`](Self::run), bit for bit.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), and rows that are not those of this analysis
+    /// (incomplete, or of other runs or rules).
+    pub fn from_rows<M: StudyModel>(
+        model: &M,
+        options: &StudyOptions,
+        tornado: &TornadoOptions,
+        rows: &Rows,
+    ) -> Result<Tornado> {
+        let inputs = inputs_of(model)?;
+        let plan = Tornado::plan(model, options, tornado)?;
+        plan.check(rows)?;
+        let rules = plan.rules();
+        let sort = sort_index(rules, tornado.sort_by.as_deref())?;
+        let runs = rows.runs();
+        let base = &runs[0];
+        let mut bars = Vec::new();
+        for (f, (name, members)) in tornado.by.factors(inputs).into_iter().enumerate() {
             let at = |q: f64| -> Vec<f64> {
                 members
                     .iter()
@@ -135,30 +179,19 @@ impl Tornado {
                     .collect()
             };
             let (low_values, high_values) = (at(tornado.low), at(tornado.high));
-            let run = |settings: &[f64]| {
-                let fixed = members
-                    .iter()
-                    .zip(settings)
-                    .map(|(&i, &x)| (inputs[i].name().to_owned(), x))
-                    .collect();
-                simulate(
-                    model,
-                    options,
-                    &rules,
-                    options.paths,
-                    InputSettings {
-                        fixed,
-                        ..InputSettings::default()
-                    },
-                    false,
-                )
-            };
-            let (low, high) = (run(&low_values)?, run(&high_values)?);
+            let (low, high) = (&runs[1 + 2 * f], &runs[2 + 2 * f]);
             let comparisons = rules
                 .iter()
-                .map(|rule| Comparison::from_outcomes(rule, &low, &high, options.confidence))
+                .map(|rule| {
+                    Comparison::new(
+                        rule.key(),
+                        passage(low, rule)?,
+                        passage(high, rule)?,
+                        options.confidence,
+                    )
+                })
                 .collect::<Result<Vec<_>>>()?;
-            let value = match (values(model, &low)?, values(model, &high)?) {
+            let value = match (low.value(), high.value()) {
                 (Some(a), Some(b)) => Some(median_difference(
                     a,
                     b,
@@ -184,9 +217,11 @@ impl Tornado {
         Ok(Tornado {
             base: rules
                 .iter()
-                .map(|rule| Ok(crate::analysis::passage_of(rule, &base)?.probability()))
+                .map(|rule| Ok(passage(base, rule)?.probability()))
                 .collect::<Result<_>>()?,
-            base_value: base_values.map(|v| super::paired::lower_median(&mut v.to_vec())),
+            base_value: base
+                .value()
+                .map(|v| super::paired::lower_median(&mut v.to_vec())),
             rules: rules.iter().map(|r| r.key().to_owned()).collect(),
             titles: rules.iter().map(|r| r.title().to_owned()).collect(),
             bars,
