@@ -342,9 +342,21 @@ fn a_costlier_chip_regime_never_brings_break_even_earlier() {
 
 #[test]
 fn a_higher_price_war_rate_never_raises_the_break_even_probability() {
+    // The preset's price war is the rival war (its single-process baseline is not
+    // used): take the `price_war` preset's rival baseline, twice the fitted one,
+    // everything else as in the base case.
     let base = Scenario::alibaba();
     let mut war = base.clone();
-    war.price_war.baseline = [6.0.into(), 2.0.into(), 0.6.into()];
+    let doubled = Scenario::preset("price_war")
+        .unwrap()
+        .price_war
+        .rivals
+        .unwrap();
+    war.price_war
+        .rivals
+        .as_mut()
+        .expect("the preset has a rival war")
+        .baseline = doubled.baseline;
     let (run_base, run_war) = (
         simulate(&base, 20_000, false),
         simulate(&war, 20_000, false),
