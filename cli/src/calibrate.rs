@@ -271,11 +271,14 @@ fn calibrated_scenario(args: &CalibrateArgs) -> Result<String, Failure> {
          # with the estimate as mode on estimate -/+ 3 standard errors (a standard\n\
          # deviation of 1.13 standard errors when symmetric), cut to the parameter's\n\
          # range, or a beta law for a probability; everything not set here is the base case\n\
-         # (scenarios/alibaba.toml), whose values are judgements.\n\
+         # (scenarios/alibaba.toml). On the shipped data the base case carries these same\n\
+         # values (cli/tests/calibrate.rs checks it), so this file restates it; on other\n\
+         # data it shows what moves.\n\
          #\n\
          # Stayed judgement: demand (S-curve: the data have no AI volume series before\n\
          # the last quarter), price deflation and elasticity, capex response, headroom\n\
-         # and plan, costs, the excitation's decay (not bounded by ~15 dates), the\n\
+         # and plan, costs (set from public figures in the base case, docs/calibration.md\n\
+         # 9), the excitation's decay (not bounded by ~15 dates), the\n\
          # self/cross split (hundreds of events needed), per-firm baselines, the\n\
          # regime factors, the volume lost to unmatched cuts, and the blended size of\n\
          # a cut (the data report headline list-price cuts)."

@@ -62,6 +62,51 @@ fn calibrate_writes_a_scenario_that_loads_with_fitted_laws() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Every leaf of `overlay` (a table of the calibrated file) and its value in `base`
+/// (the preset), by dotted path, where they differ.
+fn differences(path: &str, overlay: &toml::Value, base: Option<&toml::Value>) -> Vec<String> {
+    match (overlay, base) {
+        (toml::Value::Table(table), Some(toml::Value::Table(base))) => table
+            .iter()
+            .flat_map(|(key, value)| differences(&format!("{path}.{key}"), value, base.get(key)))
+            .collect(),
+        (value, Some(base)) if value == base => Vec::new(),
+        (value, base) => vec![format!("{path}: calibrated {value}, preset {base:?}")],
+    }
+}
+
+#[test]
+fn the_alibaba_preset_carries_the_calibrated_values() {
+    // The preset takes every value `outpace calibrate` fits on the shipped data, so
+    // the calibrated file restates it: running either gives the same numbers.
+    // Power: editing one fitted value of scenarios/alibaba.toml (the baseline mode
+    // 0.477520 to 0.48) makes this fail naming `price_war.rivals.baseline.mode`.
+    let read = |name: &str| -> toml::Value {
+        let text = fs::read_to_string(root().join("scenarios").join(name)).unwrap();
+        toml::from_str(&text).unwrap()
+    };
+    let (calibrated, preset) = (read("alibaba_calibrated.toml"), read("alibaba.toml"));
+    let toml::Value::Table(fitted) = &calibrated else {
+        panic!("the calibrated file is a table")
+    };
+    let mut found = Vec::new();
+    for (section, value) in fitted {
+        if matches!(section.as_str(), "extends" | "name" | "description") {
+            continue;
+        }
+        found.extend(differences(section, value, preset.get(section)));
+    }
+    assert!(
+        found.is_empty(),
+        "the preset differs from calibrate:\n{}",
+        found.join("\n")
+    );
+    assert_eq!(
+        calibrated.get("extends").and_then(|v| v.as_str()),
+        Some("alibaba")
+    );
+}
+
 #[test]
 fn backtest_reports_pit_coverage_and_crps() {
     let run = outpace(&["backtest", "--paths", "2000"]);

@@ -733,7 +733,13 @@ impl CloudPath {
             self.market.regime() as f64,
             self.chips.regime() as f64,
             f.served,
-            f.ai_revenue / f.served,
+            // ARPU is the price charged (docs/model.md 3.7); with nothing served
+            // (a rival war's volume loss can take demand to 0) it is that price.
+            if f.served > 0.0 {
+                f.ai_revenue / f.served
+            } else {
+                f.price
+            },
             self.matched as f64,
             self.unmatched as f64,
             self.share_loss,

@@ -324,18 +324,24 @@ mod tests {
         assert_eq!(
             names,
             [
+                "initial.capex",
                 "demand.growth_rate",
                 "demand.ceiling",
                 "demand.price_elasticity",
                 "traditional.growth",
+                "traditional.volatility",
                 "price.deflation",
                 "chips.cost_multiplier[2]",
                 "capacity.unit_cost",
                 "capacity.cost_decline",
                 "capacity.useful_life_years",
+                "opex.power_per_unit",
+                "price_war.rivals.baseline",
+                "price_war.rivals.excitation",
+                "price_war.rivals.match_probability",
             ]
         );
-        assert_eq!(slots[id::CEILING as usize], 1);
+        assert_eq!(slots[id::CEILING as usize], 2);
         assert_eq!(slots[id::TAX_RATE as usize], u16::MAX);
     }
 }
