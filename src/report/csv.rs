@@ -27,7 +27,6 @@
 //! ```
 
 use super::json::{ComparisonSummary, Period, Summary};
-use std::fmt::Write;
 
 /// Columns of [`fan_chart`].
 pub const FAN_CHART_COLUMNS: [&str; 9] = [
@@ -286,10 +285,16 @@ fn row(out: &mut String, fields: &[&str]) {
 
 /// Appends `field`, quoted if it contains a comma, a quote or a line break.
 fn push_field(out: &mut String, field: &str) {
+    out.push_str(&quoted(field));
+}
+
+/// `field` as a CSV field (RFC 4180): quoted, with its quotes doubled, when it
+/// holds a comma, a quote or a line break; as it is otherwise.
+pub(crate) fn quoted(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {
-        let _ = write!(out, "\"{}\"", field.replace('"', "\"\""));
+        format!("\"{}\"", field.replace('"', "\"\"")).into()
     } else {
-        out.push_str(field);
+        field.into()
     }
 }
 

@@ -14,6 +14,8 @@
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
+use super::csv::quoted;
+use super::format::xml_escape;
 use super::json::Summary;
 use crate::analysis::{Decomposition, Study};
 use crate::error::{Error, Result};
@@ -89,27 +91,9 @@ fn revenue_head(name: &str) -> &str {
 /// # Errors
 /// A named series missing from the summary, or a non-positive mean.
 pub fn csv(summary: &Summary) -> Result<Option<String>> {
-    let Some((revenue, volume)) = &summary.model.decomposition else {
+    let Some(d) = of_means(summary)? else {
         return Ok(None);
     };
-    let means = |name: &str| {
-        summary
-            .series
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.mean.clone())
-            .ok_or_else(|| Error::UnknownSeries {
-                name: name.to_owned(),
-                available: summary
-                    .series
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-    };
-    let per_year = summary.model.calendar.periods_per_year() as usize;
-    let d = Decomposition::new(&means(revenue)?, &means(volume)?, per_year)?;
     let label = |k: usize| {
         summary
             .periods
@@ -122,7 +106,7 @@ pub fn csv(summary: &Summary) -> Result<Option<String>> {
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&summary.model.name),
+            quoted(&summary.model.name),
             y.year,
             label(y.first),
             label(y.last),
@@ -138,15 +122,6 @@ pub fn csv(summary: &Summary) -> Result<Option<String>> {
     Ok(Some(out))
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
 /// Width and height of the chart, in pixels.
 const CHART_SIZE: (f64, f64) = (720.0, 400.0);
 /// Margins of the plot area: left, right, top, bottom.
@@ -159,22 +134,9 @@ const MARGIN: (f64, f64, f64, f64) = (70.0, 20.0, 40.0, 60.0);
 /// # Errors
 /// As [`csv()`](csv()).
 pub fn svg(summary: &Summary) -> Result<Option<String>> {
-    let Some((revenue, volume)) = &summary.model.decomposition else {
+    let (Some(d), Some((revenue, _))) = (of_means(summary)?, &summary.model.decomposition) else {
         return Ok(None);
     };
-    let series = |name: &str| {
-        summary
-            .series
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.mean.clone())
-            .ok_or_else(|| Error::UnknownSeries {
-                name: name.to_owned(),
-                available: String::new(),
-            })
-    };
-    let per_year = summary.model.calendar.periods_per_year() as usize;
-    let d = Decomposition::new(&series(revenue)?, &series(volume)?, per_year)?;
     let years = d.years();
     let (w, h) = CHART_SIZE;
     let (left, right, top, bottom) = MARGIN;
@@ -193,8 +155,8 @@ pub fn svg(summary: &Summary) -> Result<Option<String>> {
     let _ = writeln!(
         out,
         "<text x=\"{left}\" y=\"20\" font-size=\"13\">{}: log growth of mean {} by year, volume part and ARPU part</text>",
-        xml(&summary.model.name),
-        xml(revenue)
+        xml_escape(&summary.model.name),
+        xml_escape(revenue)
     );
     let zero = y_of(0.0);
     let _ = writeln!(
@@ -242,7 +204,7 @@ pub fn svg(summary: &Summary) -> Result<Option<String>> {
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             x + slot * 0.47,
             h - bottom + 16.0,
-            xml(&label(y.last))
+            xml_escape(&label(y.last))
         );
     }
     let _ = writeln!(
@@ -254,10 +216,28 @@ pub fn svg(summary: &Summary) -> Result<Option<String>> {
     Ok(Some(out))
 }
 
-/// Text escaped for XML.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The decomposition of a summary's series means, or `None` when its model
+/// names no revenue and volume series.
+fn of_means(summary: &Summary) -> Result<Option<Decomposition>> {
+    let Some((revenue, volume)) = &summary.model.decomposition else {
+        return Ok(None);
+    };
+    let means = |name: &str| {
+        summary
+            .series
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.mean.clone())
+            .ok_or_else(|| Error::UnknownSeries {
+                name: name.to_owned(),
+                available: summary
+                    .series
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    };
+    let per_year = summary.model.calendar.periods_per_year() as usize;
+    Decomposition::new(&means(revenue)?, &means(volume)?, per_year).map(Some)
 }

@@ -3,6 +3,22 @@
 
 use crate::stats::Interval;
 
+/// `text` with the five XML special characters escaped, for SVG and HTML.
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The quantile levels every fan chart draws, in text, SVG and HTML alike: the
 /// outer band P10-P90, the inner band P25-P75 and the median.
 pub(crate) const FAN_BANDS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];

@@ -36,6 +36,7 @@
 //! # Ok::<(), outpace::Error>(())
 //! ```
 
+use super::format::xml_escape as escape;
 use super::format::{
     capitalised, interval_percent, interval_points, number, percent, sentence, significant,
 };
@@ -261,22 +262,6 @@ impl Page {
         self.out.push_str("</main>\n</body>\n</html>\n");
         self.out
     }
-}
-
-/// `text` with the five XML special characters escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A table: header cells (`num` marks right-aligned numeric columns) and rows of

@@ -2,6 +2,7 @@
 //! for a terminal, tidy CSV tables, JSON, and (feature `svg`) charts. The columns
 //! are documented in `docs/cli.md`.
 
+use super::csv::quoted as field;
 use crate::analysis::sensitivity::{Estimates, Output, RankScreen, SobolAnalysis, Sweep, Tornado};
 use crate::error::{Error, Result};
 use crate::stats::Interval;
@@ -42,15 +43,6 @@ fn interval_fields(i: Option<&Interval>) -> String {
             number(i.upper)
         ),
         None => ",,".to_owned(),
-    }
-}
-
-/// Quotes a CSV field when it holds a comma, a quote or a line break.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }
 

@@ -3,11 +3,10 @@
 
 use crate::analysis::sensitivity::{Output, SobolAnalysis, Sweep, Tornado};
 use crate::error::{Error, Result};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type DrawResult<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+use super::svg::{FONT, draw_sized as draw};
 
 /// The tornado chart.
 pub const TORNADO_SVG: &str = "tornado.svg";
@@ -16,7 +15,6 @@ pub const SOBOL_SVG: &str = "sobol.svg";
 /// The sweep curve.
 pub const SWEEP_SVG: &str = "sweep.svg";
 
-const FONT: &str = "sans-serif";
 /// Colour-blind-safe hues (Okabe and Ito), cycled over factors.
 const HUES: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
@@ -34,23 +32,6 @@ const HUES: [RGBColor; 8] = [
 const MIN_SHARE: f64 = 0.01;
 /// Factors drawn in the Sobol chart: the largest total indices.
 const SOBOL_LINES: usize = 8;
-
-fn draw(
-    what: &str,
-    size: (u32, u32),
-    body: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
-) -> Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE)
-            .map_err(|e| e.into())
-            .and_then(|()| body(&root))
-            .and_then(|()| root.present().map_err(|e| e.into()))
-            .map_err(|e| Error::Engine(format!("cannot draw the {what}: {e}")))?;
-    }
-    Ok(svg)
-}
 
 /// Horizontal bars of the swing in the probability of breaking even within the
 /// horizon (under the rule the bars are sorted by), high minus low, in percentage points, with the paired

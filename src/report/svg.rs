@@ -90,7 +90,8 @@ const NEUTRAL: RGBColor = RGBColor(120, 120, 120);
 const LOSS: RGBColor = PALETTE[1];
 const GAIN: RGBColor = PALETTE[2];
 
-const FONT: &str = "sans-serif";
+/// The font family of every chart (also the sensitivity charts').
+pub(super) const FONT: &str = "sans-serif";
 /// Font sizes as plotters takes them (its SVG backend writes 0.8 of the size
 /// given): title, axis titles, tick labels, legend, notes, headings.
 const TITLE_FONT: u32 = 24;
@@ -105,9 +106,10 @@ const CHAR_EM: f64 = 0.44;
 
 use super::format::FAN_BANDS;
 
-type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
+pub(super) type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-type DrawResult<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+/// What plotters' drawing calls return.
+pub(super) type DrawResult<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The model's headline pair (revenue against spending): for each, the P10-P90
 /// and P25-P75 bands and the median by period, and a marker where the medians
@@ -944,11 +946,21 @@ fn fitted(lo: f64, hi: f64, limit: Option<Range<f64>>) -> Range<f64> {
     a..b
 }
 
-/// Draws into an SVG string with `body`, mapping plotters' errors.
+/// Draws a chart of the default size into an SVG string with `body`.
 fn draw(what: &str, body: impl FnOnce(&Area) -> DrawResult) -> Result<String> {
+    draw_sized(what, SIZE, body)
+}
+
+/// Draws a chart of `size` pixels into an SVG string with `body`, on a white
+/// ground, mapping plotters' errors to one naming `what` was drawn.
+pub(super) fn draw_sized(
+    what: &str,
+    size: (u32, u32),
+    body: impl FnOnce(&Area) -> DrawResult,
+) -> Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE)
             .map_err(|e| e.into())
             .and_then(|()| body(&root))
