@@ -1,6 +1,6 @@
 //! Variance reduction of Latin hypercube and scrambled Sobol input designs against
-//! plain Monte Carlo on the cloud model's outputs (Alibaba preset, 9 uncertain
-//! inputs): the probability of breaking even within the horizon under two rules,
+//! plain Monte Carlo on the cloud model's outputs (the Alibaba preset's uncertain
+//! inputs, their number printed): the probability of breaking even within the horizon under two rules,
 //! and the mean NPV.
 //!
 //! Each replicate is a run of `n` paths with its own seed, so both the design's
@@ -70,7 +70,10 @@ fn main() -> outpace::Result<()> {
             estimates[d][rules.len()].push(outcome.scalar(&npv).expect("the NPV").stats().mean);
         }
     }
-    println!("{REPLICATES} replicates of {PATHS} paths, seeds {SEED}..; Var(MC) / Var(design)");
+    println!(
+        "{} uncertain inputs, {REPLICATES} replicates of {PATHS} paths, seeds {SEED}..; Var(MC) / Var(design)",
+        outpace::engine::Model::inputs(&model).len()
+    );
     println!(
         "{:<34} {:>12} {:>12} {:>12} {:>8} {:>8}",
         "output", "mean MC", "mean LHS", "mean Sobol", "LHS", "Sobol"
