@@ -612,3 +612,22 @@ fn foreign_or_incomplete_rows_are_refused() {
         .to_string();
     assert!(altered.contains("runs[0].passages"), "{altered}");
 }
+
+/// The Sobol chart draws one panel per factor, titled by the factor, each with
+/// its first-order and total curves and bands.
+#[test]
+fn sobol_chart_has_a_panel_per_factor() {
+    let settings = SobolSettings {
+        base: 512,
+        ..SobolSettings::default()
+    };
+    let analysis = SobolAnalysis::run(&gbm_study(4, 8), &options(1, 3), &settings).unwrap();
+    let svg = outpace::report::sensitivity_svg::sobol(&analysis).unwrap();
+    for factor in &analysis.factors {
+        let title = format!("\n{factor}\n</text>");
+        assert_eq!(svg.matches(&title).count(), 1, "{factor}: {svg}");
+    }
+    // Per panel: two bands, a solid and a dashed line.
+    let polygons = svg.matches("<polygon").count();
+    assert_eq!(polygons, 2 * analysis.factors.len(), "{svg}");
+}

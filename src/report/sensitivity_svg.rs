@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::svg::{FONT, draw_sized as draw};
+use super::svg::{DrawResult, FONT, draw_sized as draw};
 
 /// The tornado chart.
 pub const TORNADO_SVG: &str = "tornado.svg";
@@ -15,7 +15,8 @@ pub const SOBOL_SVG: &str = "sobol.svg";
 /// The sweep curve.
 pub const SWEEP_SVG: &str = "sweep.svg";
 
-/// Colour-blind-safe hues (Okabe and Ito), cycled over factors.
+/// Colour-blind-safe hues (Okabe and Ito, black for their yellow, which is too
+/// pale on white), cycled over factors.
 const HUES: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
@@ -24,7 +25,7 @@ const HUES: [RGBColor; 8] = [
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
     RGBColor(120, 120, 120),
-    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
 ];
 /// The Sobol chart leaves out periods where fewer than this share of paths, or
 /// all but this share, have broken even: the indicator's variance is too small
@@ -142,70 +143,120 @@ pub fn sobol(sobol: &SobolAnalysis) -> Result<String> {
     };
     order.sort_by(|&a, &b| peak(b).total_cmp(&peak(a)));
     order.truncate(SOBOL_LINES);
+    let first = columns.first().map_or(0, |c| c.1) as f64;
     let last = columns.last().map_or(1, |c| c.1) as f64;
-    draw("Sobol chart", (1000, 600), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!("Sobol indices of \"broken even by period k\" ({rule})"),
-                (FONT, 20),
-            )
-            .margin(16)
-            .x_label_area_size(46)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0.0..last, 0.0..1.0)?;
-        let labels = sobol.labels.clone();
-        chart
-            .configure_mesh()
-            .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
-            .light_line_style(WHITE)
-            .x_desc("period (drawn where between 1% and 99% of paths have broken even)")
-            .y_desc("share of variance (solid: first order, dashed: total)")
-            .draw()?;
-        for (line, &g) in order.iter().enumerate() {
-            let hue = HUES[line % HUES.len()];
-            let total: Vec<(f64, f64, f64)> = columns
-                .iter()
-                .filter_map(|&(t, k)| {
-                    sobol.indices.total[[g, t]]
-                        .map(|i| (k as f64, i.lower.max(0.0), i.upper.min(1.0)))
-                })
-                .collect();
-            let band: Vec<(f64, f64)> = total
-                .iter()
-                .map(|&(k, lo, _)| (k, lo))
-                .chain(total.iter().rev().map(|&(k, _, hi)| (k, hi)))
-                .collect();
-            chart.draw_series(std::iter::once(Polygon::new(band, hue.mix(0.15).filled())))?;
-            let points = |m: &ndarray::Array2<Option<crate::stats::Interval>>| -> Vec<(f64, f64)> {
-                columns
-                    .iter()
-                    .filter_map(|&(t, k)| m[[g, t]].map(|i| (k as f64, i.estimate.clamp(0.0, 1.0))))
-                    .collect()
+    let periods = first..last.max(first + 1.0);
+    let rows = order.len().div_ceil(SOBOL_COLUMNS).max(1);
+    let height = SOBOL_TITLE_HEIGHT + SOBOL_PANEL_HEIGHT * rows as u32;
+    draw("Sobol chart", (SOBOL_WIDTH, height), |root| {
+        let title = format!(
+            "Sobol indices of \"broken even by period k\" ({rule}): solid first order, dashed total, with {:.0}% bands",
+            100.0 * sobol.confidence
+        );
+        let below = root.titled(&title, (FONT, 20))?;
+        let (panels, note) = below.split_vertically(below.dim_in_pixel().1 - SOBOL_NOTE_HEIGHT);
+        note.draw(&Text::new(
+            "Periods drawn where between 1% and 99% of paths have broken even; factors sorted by their largest total index.",
+            (16, 8),
+            (FONT, 14),
+        ))?;
+        let cells = panels.split_evenly((rows, SOBOL_COLUMNS));
+        for (line, (&g, cell)) in order.iter().zip(&cells).enumerate() {
+            let factor = Panel {
+                name: &sobol.factors[g],
+                hue: HUES[line % HUES.len()],
+                first: indices_of(&sobol.indices.first, g, &columns),
+                total: indices_of(&sobol.indices.total, g, &columns),
             };
-            chart
-                .draw_series(LineSeries::new(
-                    points(&sobol.indices.first),
-                    hue.stroke_width(2),
-                ))?
-                .label(sobol.factors[g].clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], hue.stroke_width(3))
-                });
-            chart.draw_series(DashedLineSeries::new(
-                points(&sobol.indices.total),
-                6,
-                4,
-                hue.stroke_width(1),
-            ))?;
+            factor.draw(cell, periods.clone(), &sobol.labels)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()?;
         Ok(())
     })
+}
+
+/// Width of the Sobol chart, its title's and note's heights, and the height of a
+/// row of panels, in pixels.
+const SOBOL_WIDTH: u32 = 1200;
+const SOBOL_TITLE_HEIGHT: u32 = 70;
+const SOBOL_NOTE_HEIGHT: u32 = 28;
+const SOBOL_PANEL_HEIGHT: u32 = 230;
+/// Panels per row of the Sobol chart.
+const SOBOL_COLUMNS: usize = 4;
+
+/// One factor's indices over the periods drawn: `(period, lower, estimate,
+/// upper)`, clamped to `[0, 1]`.
+fn indices_of(
+    matrix: &ndarray::Array2<Option<crate::stats::Interval>>,
+    factor: usize,
+    columns: &[(usize, usize)],
+) -> Vec<(f64, f64, f64, f64)> {
+    columns
+        .iter()
+        .filter_map(|&(t, k)| {
+            matrix[[factor, t]].map(|i| {
+                let unit = |x: f64| x.clamp(0.0, 1.0);
+                (k as f64, unit(i.lower), unit(i.estimate), unit(i.upper))
+            })
+        })
+        .collect()
+}
+
+/// A panel of the Sobol chart: one factor's first-order and total indices.
+struct Panel<'a> {
+    name: &'a str,
+    hue: RGBColor,
+    first: Vec<(f64, f64, f64, f64)>,
+    total: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Panel<'_> {
+    fn draw(
+        &self,
+        cell: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+        periods: std::ops::Range<f64>,
+        labels: &[String],
+    ) -> DrawResult {
+        let mut chart = ChartBuilder::on(cell)
+            .caption(self.name, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(28)
+            .y_label_area_size(40)
+            .build_cartesian_2d(periods, 0.0..1.0)?;
+        chart
+            .configure_mesh()
+            .x_labels(4)
+            .y_labels(6)
+            .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()?;
+        for (indices, opacity) in [(&self.total, 0.12), (&self.first, 0.22)] {
+            let band: Vec<(f64, f64)> = indices
+                .iter()
+                .map(|&(k, lo, _, _)| (k, lo))
+                .chain(indices.iter().rev().map(|&(k, _, _, hi)| (k, hi)))
+                .collect();
+            chart.draw_series(std::iter::once(Polygon::new(
+                band,
+                self.hue.mix(opacity).filled(),
+            )))?;
+        }
+        let estimates = |indices: &[(f64, f64, f64, f64)]| -> Vec<(f64, f64)> {
+            indices.iter().map(|&(k, _, x, _)| (k, x)).collect()
+        };
+        chart.draw_series(LineSeries::new(
+            estimates(&self.first),
+            self.hue.stroke_width(2),
+        ))?;
+        chart.draw_series(DashedLineSeries::new(
+            estimates(&self.total),
+            6,
+            4,
+            self.hue.stroke_width(2),
+        ))?;
+        Ok(())
+    }
 }
 
 /// The probability of breaking even within the horizon (first rule) against the
