@@ -4,7 +4,7 @@ use crate::precision;
 use crate::progress::{self, Progress, handle_interrupts};
 use crate::shard::Kind;
 use crate::{CompareArgs, Failure, OutputFormat, Overrides, RunArgs, Settings, ValidateArgs};
-use outpace::analysis::{FAN_LEVELS, Study, StudyModel, StudyOptions};
+use outpace::analysis::{FAN_LEVELS, Rule, Study, StudyModel, StudyOptions};
 use outpace::cloud::{CloudModel, Override, PRESETS, Scenario, Source, preset_names};
 use outpace::engine::RunControl;
 use outpace::report::files::{self, OutputFile};
@@ -68,6 +68,26 @@ impl Overrides {
     }
 }
 
+/// The rules `--definitions` names, by key or title (`None`: the model's own),
+/// for a run and for the merge of its shards alike.
+pub(crate) fn rules_named(
+    model: &CloudModel,
+    names: Option<&[String]>,
+) -> Result<Option<Vec<Rule>>, Failure> {
+    let Some(names) = names else {
+        return Ok(None);
+    };
+    let rules = names
+        .iter()
+        .map(|name| {
+            model
+                .rule_named(name)
+                .map_err(|e| e.within("--definitions"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(rules))
+}
+
 impl Settings {
     /// The study options for `model`: paths, seed, threads, confidence, rules,
     /// quantile levels.
@@ -76,18 +96,7 @@ impl Settings {
         model: &CloudModel,
         control: &Arc<RunControl>,
     ) -> Result<StudyOptions, Failure> {
-        let rules = match &self.definitions {
-            None => None,
-            Some(keys) => Some(
-                keys.iter()
-                    .map(|name| {
-                        model
-                            .rule_named(name)
-                            .map_err(|e| e.within("--definitions"))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
+        let rules = rules_named(model, self.definitions.as_deref())?;
         let mut fan_levels = FAN_LEVELS.to_vec();
         fan_levels.extend(self.quantiles.iter().flatten());
         fan_levels.sort_by(f64::total_cmp);
@@ -294,7 +303,7 @@ pub fn compare(args: &CompareArgs, order: &[String]) -> Result<(), Failure> {
 
 /// The keys of the rules a comparison shows: those of `--definitions`, in the
 /// order given, else the model's default ones ([`StudyModel::compared`]).
-fn shown_rules(baseline: &Study, options: &StudyOptions) -> Vec<String> {
+pub(crate) fn shown_rules(baseline: &Study, options: &StudyOptions) -> Vec<String> {
     match &options.rules {
         Some(rules) => rules.iter().map(|r| r.key().to_owned()).collect(),
         None => baseline.info().compared.clone(),

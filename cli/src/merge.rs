@@ -7,10 +7,10 @@
 //! (scenario, seed, settings or build), a shard given twice, or a shard missing.
 
 use crate::OutputFormat;
-use crate::commands::{emit, json_text};
+use crate::commands::{emit, json_text, shown_rules};
 use crate::shard::{Kind, STATE_FORMAT, STATE_VERSION, StateFile};
 use crate::{Failure, single_line};
-use outpace::analysis::{Study, StudyModel, StudyOptions};
+use outpace::analysis::{Study, StudyOptions};
 use outpace::cloud::{CloudModel, Scenario};
 use outpace::engine::Outcome;
 use outpace::report::files;
@@ -259,14 +259,7 @@ fn model_of(name: &str, scenario: &serde_json::Value) -> Result<CloudModel, Fail
 /// The study options the shards ran with.
 fn options_of(model: &CloudModel, state: &StateFile) -> Result<StudyOptions, Failure> {
     let settings = &state.settings;
-    let rules = match &settings.definitions {
-        None => None,
-        Some(keys) => Some(
-            keys.iter()
-                .map(|key| model.rule(key).map_err(|e| e.within("--definitions")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-    };
+    let rules = crate::commands::rules_named(model, settings.definitions.as_deref())?;
     Ok(StudyOptions {
         paths: settings.paths,
         seed: settings.seed,
@@ -279,10 +272,12 @@ fn options_of(model: &CloudModel, state: &StateFile) -> Result<StudyOptions, Fai
     })
 }
 
-/// Merges checked states (labelled by file name) into one study per scenario.
-fn studies(states: Vec<(String, StateFile)>) -> Result<Vec<Study>, Failure> {
+/// Merges checked states (labelled by file name) into one study per scenario,
+/// with the options of the first (the baseline's, which decide the rules shown).
+fn studies(states: Vec<(String, StateFile)>) -> Result<(Vec<Study>, StudyOptions), Failure> {
     let (first_name, first) = &states[0];
     let mut studies = Vec::with_capacity(first.scenarios.len());
+    let mut baseline_options = None;
     for (i, scenario) in first.scenarios.iter().enumerate() {
         let model = model_of(first_name, &scenario.scenario)?;
         let options = options_of(&model, first)?;
@@ -306,8 +301,12 @@ fn studies(states: Vec<(String, StateFile)>) -> Result<Vec<Study>, Failure> {
             Failure::Input(vec![named])
         })?;
         studies.push(Study::from_outcome(&model, &options, merged)?);
+        baseline_options.get_or_insert(options);
     }
-    Ok(studies)
+    let options = baseline_options.ok_or_else(|| {
+        Failure::Input(vec![format!("{first_name}: the state holds no scenario")])
+    })?;
+    Ok((studies, options))
 }
 
 /// Merges `states` (labelled by file name), then writes and prints the report of
@@ -324,7 +323,7 @@ pub fn publish(
     check_shards(&states)?;
     states.sort_by_key(|(_, s)| s.shard);
     let kind = states[0].1.kind;
-    let mut studies = studies(states)?;
+    let (mut studies, baseline_options) = studies(states)?;
     let (files, shown) = match kind {
         Kind::Run => {
             let study = &studies[0];
@@ -347,7 +346,7 @@ pub fn publish(
                 })
                 .collect::<Result<Vec<_>, outpace::Error>>()?;
             let pairs: Vec<_> = alternatives.iter().map(|(s, c)| (s, c.clone())).collect();
-            let shown = baseline.info().compared.clone();
+            let shown = shown_rules(&baseline, &baseline_options);
             let report = text::comparisons(&baseline, &pairs, &shown);
             let borrowed: Vec<_> = alternatives
                 .iter()

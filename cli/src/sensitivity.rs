@@ -613,14 +613,7 @@ pub fn publish(
 
 /// The study options the shards ran with.
 fn options_of(model: &CloudModel, settings: &AnalysisSettings) -> Result<StudyOptions, Failure> {
-    let rules = match &settings.definitions {
-        None => None,
-        Some(keys) => Some(
-            keys.iter()
-                .map(|key| model.rule(key).map_err(|e| e.within("--definitions")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-    };
+    let rules = crate::commands::rules_named(model, settings.definitions.as_deref())?;
     Ok(StudyOptions {
         paths: settings.paths,
         seed: settings.seed,

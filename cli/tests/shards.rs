@@ -125,6 +125,21 @@ fn merged_comparisons_are_the_single_comparison_byte_for_byte() {
     );
 }
 
+#[test]
+fn merged_comparisons_keep_the_rules_named_by_title() {
+    merged_equals_single(
+        "titles",
+        "compare",
+        &[
+            "--preset",
+            "alibaba",
+            "scenarios/price_war.toml",
+            "--definitions",
+            "Cumulative payback, flow_crossover_8q",
+        ],
+    );
+}
+
 /// Runs `merge` on `inputs`; it must fail with exit code 2 and a message that
 /// contains every one of `needles`.
 #[track_caller]
