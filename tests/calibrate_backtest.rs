@@ -6,8 +6,8 @@ mod common;
 
 use common::K_SIGMA;
 use outpace::calibrate::{
-    EventLog, Observations, central_interval, crps, fit_gbm, forecast_gbm, ks_p_value,
-    ks_statistic, match_rate, pit,
+    Backtest, EventLog, Observations, Quarter, QuarterlySeries, central_interval, crps, fit_gbm,
+    forecast_gbm, ks_p_value, ks_statistic, match_rate, pit,
 };
 use outpace::engine::{Component, PathStreams};
 use outpace::process::{Gbm, Process, Transition};
@@ -39,41 +39,91 @@ const DATA_SETS: usize = 300;
 const HISTORY: usize = 12;
 const AHEAD: usize = 4;
 
-/// PIT values of the realised level `AHEAD` quarters after the fitting window,
-/// for data simulated with drift `mu_past` before the cut-off and `mu_future`
-/// after it, forecast by `forecast_gbm` fitted to the window.
-fn pits(mu_past: f64, mu_future: f64) -> Vec<f64> {
+/// Quarterly levels simulated with drift `mu_past` for `HISTORY` quarters after
+/// the first and `mu_future` for `AHEAD` quarters after those, from 2000Q1, as
+/// the text of a quarterly file (the data set `d`).
+fn simulated_file(d: usize, mu_past: f64, mu_future: f64) -> String {
     let sigma = 0.2;
-    (0..DATA_SETS)
-        .map(|d| {
-            let mut rng = PathStreams::new(41, d as u64).rng(Component::new(0));
-            let past = Gbm::new(mu_past, sigma, 30.0).unwrap();
-            let step = past.transition(0.25).unwrap();
-            let mut state = past.initial_state();
-            let mut levels = vec![past.value(&state)];
-            for _ in 0..HISTORY {
-                step.step(&mut state, &mut rng);
-                levels.push(past.value(&state));
-            }
-            let last = *levels.last().unwrap();
-            let future = Gbm::new(mu_future, sigma, last).unwrap();
-            let step = future.transition(0.25).unwrap();
-            let mut state = future.initial_state();
-            for _ in 0..AHEAD {
-                step.step(&mut state, &mut rng);
-            }
-            let realised = future.value(&state);
-            let fit = fit_gbm(&Observations::regular("revenue", 0.25, &levels).unwrap()).unwrap();
-            let horizons: Vec<f64> = (1..=AHEAD).map(|h| 0.25 * h as f64).collect();
-            let samples = forecast_gbm(&fit, fit.last_level(), &horizons, 2_000, d as u64).unwrap();
-            pit(&samples[AHEAD - 1], realised)
-        })
-        .collect()
+    let mut rng = PathStreams::new(41, d as u64).rng(Component::new(0));
+    let past = Gbm::new(mu_past, sigma, 30.0).unwrap();
+    let step = past.transition(0.25).unwrap();
+    let mut state = past.initial_state();
+    let mut levels = vec![past.value(&state)];
+    for _ in 0..HISTORY {
+        step.step(&mut state, &mut rng);
+        levels.push(past.value(&state));
+    }
+    let future = Gbm::new(mu_future, sigma, *levels.last().unwrap()).unwrap();
+    let step = future.transition(0.25).unwrap();
+    let mut state = future.initial_state();
+    for _ in 0..AHEAD {
+        step.step(&mut state, &mut rng);
+        levels.push(future.value(&state));
+    }
+    let mut quarter = Quarter::new(2000, 1).unwrap();
+    let mut text = "quarter,revenue\n".to_owned();
+    for level in levels {
+        text.push_str(&format!("{quarter},{level}\n"));
+        quarter = quarter.next();
+    }
+    text
 }
 
-fn coverage(pits: &[f64], level: f64) -> f64 {
-    let (lo, hi) = ((1.0 - level) / 2.0, (1.0 + level) / 2.0);
-    pits.iter().filter(|&&p| p >= lo && p <= hi).count() as f64 / pits.len() as f64
+/// The backtest of data set `d` (see [`simulated_file`]), cut off after the
+/// history and forecast with 2,000 paths.
+fn backtest(d: usize, mu_past: f64, mu_future: f64) -> Backtest {
+    let text = simulated_file(d, mu_past, mu_future);
+    let series = QuarterlySeries::parse("simulated.csv", &text, &["revenue"]).unwrap();
+    let first = Quarter::new(2000, 1).unwrap();
+    let cutoff = Quarter::new(2003, 1).unwrap(); // HISTORY quarters after the first
+    Backtest::gbm(&series, "revenue", first, cutoff, &LEVELS, 2_000, d as u64).unwrap()
+}
+
+/// The central interval levels checked.
+const LEVELS: [f64; 3] = [0.5, 0.8, 0.9];
+
+/// PIT values of the realised level `AHEAD` quarters after the fitting window
+/// over `DATA_SETS` data sets, and how many of those levels each interval of
+/// `LEVELS` held.
+fn pits(mu_past: f64, mu_future: f64) -> (Vec<f64>, [usize; 3]) {
+    let mut covered = [0; 3];
+    let pits = (0..DATA_SETS)
+        .map(|d| {
+            let run = backtest(d, mu_past, mu_future);
+            assert_eq!(run.scored.len(), AHEAD);
+            let last = &run.scored[AHEAD - 1];
+            assert_eq!(last.horizon, 0.25 * AHEAD as f64);
+            for (i, c) in covered.iter_mut().enumerate() {
+                let (lo, hi) = last.bands[i];
+                *c += usize::from((lo..=hi).contains(&last.realised));
+            }
+            last.pit
+        })
+        .collect();
+    (pits, covered)
+}
+
+/// `Backtest::gbm` scores exactly what `forecast_gbm` draws from the fit of the
+/// window: the same PIT, CRPS, median and bands at every horizon.
+#[test]
+fn a_backtest_scores_the_forecast_of_its_fit() {
+    let run = backtest(3, 0.2, 0.2);
+    let horizons: Vec<f64> = (1..=AHEAD).map(|h| 0.25 * h as f64).collect();
+    let samples = forecast_gbm(&run.fit, run.fit.last_level(), &horizons, 2_000, 3).unwrap();
+    assert_eq!(run.history.len(), HISTORY + 1);
+    for (s, sample) in run.scored.iter().zip(&samples) {
+        assert_eq!(s.pit, pit(sample, s.realised));
+        assert_eq!(s.crps, crps(sample, s.realised));
+        assert_eq!(s.median, central_interval(sample, 0.0).0);
+        assert_eq!(s.bands[1], central_interval(sample, 0.8));
+    }
+    let inside = run
+        .scored
+        .iter()
+        .filter(|s| (s.bands[1].0..=s.bands[1].1).contains(&s.realised));
+    assert_eq!(run.covered(1), inside.count());
+    let mean = run.scored.iter().map(|s| s.pit).sum::<f64>() / AHEAD as f64;
+    assert_eq!(run.mean_pit(), mean);
 }
 
 /// Under the right model the PIT values are uniform (KS p-value not small) and
@@ -86,20 +136,20 @@ fn coverage(pits: &[f64], level: f64) -> f64 {
 /// and failed this test.
 #[test]
 fn pit_values_are_uniform_when_the_model_is_right_and_not_when_wrong() {
-    let right = pits(0.2, 0.2);
+    let (right, covered) = pits(0.2, 0.2);
     let mut sorted = right.clone();
     let d = ks_statistic(&mut sorted);
     assert!(ks_p_value(right.len(), d) > 1e-3, "KS D = {d}");
-    for level in [0.5, 0.8, 0.9] {
-        let c = coverage(&right, level);
+    for (level, inside) in LEVELS.into_iter().zip(covered) {
+        let c = inside as f64 / DATA_SETS as f64;
         let se = (level * (1.0 - level) / DATA_SETS as f64).sqrt();
         assert!((c - level).abs() <= K_SIGMA * se, "{level}: {c}");
     }
-    let wrong = pits(0.0, 1.5);
+    let (wrong, covered) = pits(0.0, 1.5);
     let mut sorted = wrong.clone();
     let d = ks_statistic(&mut sorted);
     assert!(ks_p_value(wrong.len(), d) < 1e-6, "KS D = {d}");
-    assert!(coverage(&wrong, 0.8) < 0.6);
+    assert!((covered[1] as f64) < 0.6 * DATA_SETS as f64);
 }
 
 #[test]

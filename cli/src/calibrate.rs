@@ -7,10 +7,12 @@
 use crate::Failure;
 use clap::{Args, ValueEnum};
 use outpace::calibrate::{
-    Date, EventLog, Fit, Quarter, QuarterlySeries, RivalSpec, SameDate, central_interval, crps,
-    fit_gamma, fit_gbm, fit_rival_hawkes, forecast_gbm, match_rate, pit,
+    Backtest, Date, EventLog, Fit, Quarter, QuarterlySeries, RivalSpec, SameDate, fit_gamma,
+    fit_gbm, fit_rival_hawkes, match_rate,
 };
 use outpace::cloud::{Scenario, Source};
+use outpace::report::backtest;
+use outpace::report::files;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -119,6 +121,13 @@ pub struct BacktestArgs {
     /// Seed of the forecast.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
+    /// The column of the quarterly file backtested (e.g. `group_capex`).
+    #[arg(long, value_name = "NAME", default_value = REVENUE)]
+    column: String,
+    /// Write backtest.txt, backtest.csv and backtest.svg into this directory
+    /// (all or nothing).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 fn parse_quarter(option: &str, text: &str) -> Result<Quarter, Failure> {
@@ -404,111 +413,31 @@ fn calibrated_scenario(args: &CalibrateArgs) -> Result<String, Failure> {
     Ok(out)
 }
 
-/// One forecast quarter of a backtest.
-struct Scored {
-    quarter: Quarter,
-    realised: f64,
-    median: f64,
-    bands: [(f64, f64); 3],
-    pit: f64,
-    crps: f64,
-}
-
 /// Central interval levels of the backtest table.
 const LEVELS: [f64; 3] = [0.5, 0.8, 0.9];
 
 /// `outpace backtest`.
 pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
+    if let Some(dir) = &args.out {
+        files::check_report_dir(dir).map_err(crate::commands::out_failure)?;
+    }
     let files = &args.files;
-    let quarterly = files.quarterly();
-    let series = QuarterlySeries::read(&quarterly, &[REVENUE])?;
+    let series = QuarterlySeries::read(files.quarterly(), &[args.column.as_str()])?;
     let cutoff = parse_quarter("--cutoff", &args.cutoff)?;
-    let fitted = series.between(Some(files.first()?), Some(cutoff));
-    let gbm = fit_gbm(&fitted.column(REVENUE)?)?;
-    let after = series.between(Some(cutoff.next()), None);
-    let realised: Vec<(Quarter, f64)> = after
-        .quarters()
-        .iter()
-        .filter_map(|&q| after.value(q, REVENUE).map(|v| (q, v)))
-        .collect();
-    if realised.is_empty() {
-        return Err(Failure::Input(vec![format!(
-            "`{}` column `{REVENUE}`: no observed quarter after the cut-off {cutoff}",
-            quarterly.display()
-        )]));
-    }
-    let horizons: Vec<f64> = realised
-        .iter()
-        .map(|(q, _)| 0.25 * (q.index() - cutoff.index()) as f64)
-        .collect();
-    let samples = forecast_gbm(&gbm, gbm.last_level(), &horizons, args.paths, args.seed)?;
-    let scored: Vec<Scored> = realised
-        .iter()
-        .zip(&samples)
-        .map(|(&(quarter, y), sample)| Scored {
-            quarter,
-            realised: y,
-            median: central_interval(sample, 0.0).0,
-            bands: LEVELS.map(|l| central_interval(sample, l)),
-            pit: pit(sample, y),
-            crps: crps(sample, y),
-        })
-        .collect();
-    let g = gbm.fit();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Backtest of {REVENUE} ({}): GBM fitted on {}..{cutoff} ({} levels): mu {:.3} (se {:.3}), \
-         sigma {:.3} (se {:.3}); {} paths, seed {}, parameters drawn per path from their \
-         estimation uncertainty\n",
-        quarterly.display(),
-        files.first,
-        g.observations() + 1,
-        g.value("mu"),
-        g.std_error("mu").unwrap_or(f64::NAN),
-        g.value("sigma"),
-        g.std_error("sigma").unwrap_or(f64::NAN),
+    let backtest = Backtest::gbm(
+        &series,
+        &args.column,
+        files.first()?,
+        cutoff,
+        &LEVELS,
         args.paths,
-        args.seed
-    );
-    let _ = writeln!(
-        out,
-        "  {:<8} {:>9} {:>8} {:>17} {:>17} {:>6} {:>7}",
-        "quarter", "realised", "P50", "P10-P90", "P5-P95", "PIT", "CRPS"
-    );
-    for s in &scored {
-        let _ = writeln!(
-            out,
-            "  {:<8} {:>9.2} {:>8.2} {:>17} {:>17} {:>6.3} {:>7.3}",
-            s.quarter.to_string(),
-            s.realised,
-            s.median,
-            format!("{:.1} - {:.1}", s.bands[1].0, s.bands[1].1),
-            format!("{:.1} - {:.1}", s.bands[2].0, s.bands[2].1),
-            s.pit,
-            s.crps
-        );
+        args.seed,
+    )?;
+    let report = backtest::text(&backtest);
+    if let Some(dir) = &args.out {
+        files::write_files(dir, &backtest::files(&backtest)?)?;
     }
-    let n = scored.len() as f64;
-    let coverage: Vec<String> = LEVELS
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let inside = scored
-                .iter()
-                .filter(|s| (s.bands[i].0..=s.bands[i].1).contains(&s.realised))
-                .count();
-            format!("{:.0}%: {inside}/{}", 100.0 * l, scored.len())
-        })
-        .collect();
-    let _ = writeln!(
-        out,
-        "\n  coverage of the central intervals {}; mean CRPS {:.3}; mean PIT {:.3}",
-        coverage.join(", "),
-        scored.iter().map(|s| s.crps).sum::<f64>() / n,
-        scored.iter().map(|s| s.pit).sum::<f64>() / n
-    );
-    emit(&out)
+    emit(&report)
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.

@@ -145,7 +145,7 @@ impl Settings {
 }
 
 /// The failure of writing `--out`: a refused directory is bad input.
-fn out_failure(error: files::WriteError) -> Failure {
+pub(crate) fn out_failure(error: files::WriteError) -> Failure {
     match error {
         files::WriteError::Refused(why) => Failure::Input(vec![format!("--out: {why}")]),
         files::WriteError::Cancelled => Failure::Interrupted,

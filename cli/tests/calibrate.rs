@@ -124,6 +124,51 @@ fn backtest_reports_pit_coverage_and_crps() {
     assert!(String::from_utf8_lossy(&late.stderr).contains("no observed quarter after"));
 }
 
+/// `--column group_capex --out DIR`: the capex backtest writes its table, CSV and
+/// chart, all three agreeing on the quarters forecast; an unknown column is an
+/// input error naming the file.
+#[test]
+fn backtest_of_capex_writes_its_report() {
+    let dir = scratch("backtest_out").join("report");
+    let run = outpace(&[
+        "backtest",
+        "--column",
+        "group_capex",
+        "--paths",
+        "2000",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.starts_with("Backtest of group_capex: GBM fitted on 2024Q2..2024Q4"),
+        "{text}"
+    );
+    assert_eq!(fs::read_to_string(dir.join("backtest.txt")).unwrap(), text);
+    let csv = fs::read_to_string(dir.join("backtest.csv")).unwrap();
+    // Capex is reported from 2024Q2 to 2025Q3: three quarters forecast, three levels each.
+    assert_eq!(csv.lines().count(), 1 + 3 * 3, "{csv}");
+    for quarter in ["2025Q1", "2025Q2", "2025Q3"] {
+        assert!(csv.contains(&format!("group_capex,{quarter},")), "{csv}");
+        assert!(text.contains(quarter), "{text}");
+    }
+    let svg = fs::read_to_string(dir.join("backtest.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("forecast P5-P95"));
+    let unknown = outpace(&["backtest", "--column", "capex"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("alibaba_quarterly.csv") && stderr.contains("`capex`"),
+        "{stderr}"
+    );
+    fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}
+
 /// Writes `text` as a quarterly file and runs both commands on it: each must
 /// exit with 2 and name the file and every `needles`.
 fn bad_quarterly(name: &str, text: &str, needles: &[&str]) {

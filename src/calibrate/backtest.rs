@@ -21,7 +21,7 @@
 //! assert!((crps(&sample, 0.25) - (0.0625 - 0.25 + 1.0 / 3.0)).abs() < 1e-6);
 //! ```
 
-use super::GbmFit;
+use super::{GbmFit, Quarter, QuarterlySeries, fit_gbm};
 use crate::engine::{Component, PathStreams};
 use crate::error::{Error, Result, check};
 use crate::math;
@@ -122,4 +122,193 @@ pub fn forecast_gbm(
         }
     }
     Ok(samples)
+}
+
+/// One forecast quarter of a [`Backtest`], scored against what happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredQuarter {
+    /// The quarter forecast.
+    pub quarter: Quarter,
+    /// Years from the last fitted observation.
+    pub horizon: f64,
+    /// The realised value.
+    pub realised: f64,
+    /// The forecast median.
+    pub median: f64,
+    /// The forecast's central intervals, one per level of [`Backtest::levels`].
+    pub bands: Vec<(f64, f64)>,
+    /// The realised value's PIT ([`pit`]).
+    pub pit: f64,
+    /// The forecast's CRPS at the realised value ([`crps`]).
+    pub crps: f64,
+}
+
+/// A backtest of one column of a quarterly series: a GBM fitted ([`fit_gbm`])
+/// on the observed quarters `first..=cutoff`, forecast with [`forecast_gbm`]
+/// from the last fitted level to every later observed quarter, and each scored.
+///
+/// ```
+/// use outpace::calibrate::{Backtest, Quarter, QuarterlySeries};
+/// let text = "quarter,revenue\n2020Q1,100\n2020Q2,104\n2020Q3,103\n2020Q4,109\n2021Q1,113\n2021Q2,118\n";
+/// let series = QuarterlySeries::parse("example.csv", text, &["revenue"])?;
+/// let (first, cutoff) = (Quarter::new(2020, 1)?, Quarter::new(2020, 4)?);
+/// let backtest = Backtest::gbm(&series, "revenue", first, cutoff, &[0.5, 0.9], 2_000, 7)?;
+/// assert_eq!(backtest.scored.len(), 2); // 2021Q1 and 2021Q2
+/// assert!(backtest.scored.iter().all(|s| (0.0..=1.0).contains(&s.pit)));
+/// # Ok::<(), outpace::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backtest {
+    /// The column backtested.
+    pub column: String,
+    /// The last quarter of the fitting window.
+    pub cutoff: Quarter,
+    /// The fit.
+    pub fit: GbmFit,
+    /// The observed quarters of the fitting window and their values.
+    pub history: Vec<(Quarter, f64)>,
+    /// The central interval levels scored, increasing, in `(0, 1)`.
+    pub levels: Vec<f64>,
+    /// Every observed quarter after the cut-off, scored.
+    pub scored: Vec<ScoredQuarter>,
+    /// Forecast paths.
+    pub paths: usize,
+    /// Seed of the forecast.
+    pub seed: u64,
+}
+
+impl Backtest {
+    /// Fits, forecasts and scores `column` of `series` (see [`Backtest`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `levels` not increasing in `(0, 1)`, a
+    /// `cutoff` before `first`, or no observed quarter after the cut-off; the
+    /// errors of [`fit_gbm`] (too few levels: the message names the file) and
+    /// [`forecast_gbm`].
+    pub fn gbm(
+        series: &QuarterlySeries,
+        column: &str,
+        first: Quarter,
+        cutoff: Quarter,
+        levels: &[f64],
+        paths: usize,
+        seed: u64,
+    ) -> Result<Backtest> {
+        check_levels(levels)?;
+        if cutoff < first {
+            return Err(Error::invalid(
+                "cutoff",
+                cutoff,
+                format!("must not come before the first quarter fitted, {first}"),
+            ));
+        }
+        let window = series.between(Some(first), Some(cutoff));
+        let fit = fit_gbm(&window.column(column)?)?;
+        let history = observed(&window, column);
+        let realised = observed(&series.between(Some(cutoff.next()), None), column);
+        let Some(&(last, _)) = history.last() else {
+            return Err(Error::invalid(
+                column,
+                "no level",
+                "must be observed before the cut-off",
+            ));
+        };
+        if realised.is_empty() {
+            return Err(Error::invalid(
+                "cutoff",
+                cutoff,
+                format!(
+                    "leaves no observed quarter after it in column `{column}` of `{}`",
+                    series.file()
+                ),
+            ));
+        }
+        let horizons: Vec<f64> = realised
+            .iter()
+            .map(|(q, _)| q.start_year() - last.start_year())
+            .collect();
+        let samples = forecast_gbm(&fit, fit.last_level(), &horizons, paths, seed)?;
+        let scored = realised
+            .iter()
+            .zip(&horizons)
+            .zip(&samples)
+            .map(|((&(quarter, y), &horizon), sample)| ScoredQuarter {
+                quarter,
+                horizon,
+                realised: y,
+                median: central_interval(sample, 0.0).0,
+                bands: levels
+                    .iter()
+                    .map(|&l| central_interval(sample, l))
+                    .collect(),
+                pit: pit(sample, y),
+                crps: crps(sample, y),
+            })
+            .collect();
+        Ok(Backtest {
+            column: column.to_owned(),
+            cutoff,
+            fit,
+            history,
+            levels: levels.to_vec(),
+            scored,
+            paths,
+            seed,
+        })
+    }
+
+    /// How many realised values fall inside the central interval of
+    /// `levels[level]` (bounds included).
+    pub fn covered(&self, level: usize) -> usize {
+        self.scored
+            .iter()
+            .filter(|s| {
+                s.bands
+                    .get(level)
+                    .is_some_and(|&(lo, hi)| (lo..=hi).contains(&s.realised))
+            })
+            .count()
+    }
+
+    /// The mean CRPS over the scored quarters.
+    pub fn mean_crps(&self) -> f64 {
+        self.scored.iter().map(|s| s.crps).sum::<f64>() / self.scored.len() as f64
+    }
+
+    /// The mean PIT over the scored quarters (1/2 for a calibrated forecast).
+    pub fn mean_pit(&self) -> f64 {
+        self.scored.iter().map(|s| s.pit).sum::<f64>() / self.scored.len() as f64
+    }
+}
+
+/// Central interval levels: increasing, each in `(0, 1)`, at least one.
+fn check_levels(levels: &[f64]) -> Result<()> {
+    if levels.is_empty() {
+        return Err(Error::invalid(
+            "levels",
+            "[]",
+            "must name at least one level",
+        ));
+    }
+    let mut previous = 0.0;
+    for (i, &l) in levels.iter().enumerate() {
+        if !(l > previous && l < 1.0) {
+            return Err(Error::invalid(
+                format!("levels[{i}]"),
+                l,
+                "must lie in (0, 1), above the level before",
+            ));
+        }
+        previous = l;
+    }
+    Ok(())
+}
+
+/// The observed quarters of `column` and their values.
+fn observed(series: &QuarterlySeries, column: &str) -> Vec<(Quarter, f64)> {
+    series
+        .quarters()
+        .iter()
+        .filter_map(|&q| series.value(q, column).map(|v| (q, v)))
+        .collect()
 }

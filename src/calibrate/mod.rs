@@ -46,7 +46,7 @@ mod series;
 mod sizes;
 mod table;
 
-pub use backtest::{FORECAST, central_interval, crps, forecast_gbm, pit};
+pub use backtest::{Backtest, FORECAST, ScoredQuarter, central_interval, crps, forecast_gbm, pit};
 pub use diagnostics::{Residuals, TimeRescaling, ks_p_value, ks_statistic};
 pub use diffusion::{GbmFit, MIN_GBM_LEVELS, MIN_OU_LEVELS, OuFit, fit_gbm, fit_ou};
 pub use events::{

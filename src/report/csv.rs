@@ -267,13 +267,15 @@ fn number(x: f64) -> String {
     x.to_string()
 }
 
-fn header(columns: &[&str]) -> String {
+/// The header row of `columns`.
+pub(crate) fn header(columns: &[&str]) -> String {
     let mut out = String::new();
     row(&mut out, columns);
     out
 }
 
-fn row(out: &mut String, fields: &[&str]) {
+/// Appends one row of `fields`, each quoted as needed.
+pub(crate) fn row(out: &mut String, fields: &[&str]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -11,8 +11,10 @@
 //!   Sobol and rank analyses;
 //! * [`paths`] writes the per-path export (inputs, break-even periods, NPV);
 //! * [`decomposition`] writes the volume/ARPU decomposition of revenue growth;
+//! * [`backtest`] reports a backtest of a fitted series (table, CSV, chart);
 //! * [`files`] assembles the files of a report and writes them atomically.
 
+pub mod backtest;
 pub mod csv;
 pub mod decomposition;
 pub mod files;
