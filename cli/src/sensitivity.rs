@@ -11,7 +11,7 @@
 
 use crate::commands::{control, emit, json_text, load_source};
 use crate::progress::Progress;
-use crate::shard::{StateFile, fnv1a, write_json};
+use crate::shard::{StateFile, fnv1a, identity, write_json};
 use crate::{Failure, OutputFormat, Settings, single_line};
 use clap::{Args, ValueEnum};
 use outpace::analysis::sensitivity::{Estimates, Grouping, Rows, SobolSettings, TornadoOptions};
@@ -269,15 +269,11 @@ pub struct SensitivityState {
 impl SensitivityState {
     /// The identity of an analysis.
     fn run_id(settings: &AnalysisSettings, method: &MethodSpec, scenario_hash: &str) -> String {
-        let identity = serde_json::json!({
-            "format": SENSITIVITY_STATE_FORMAT,
-            "version": SENSITIVITY_STATE_VERSION,
-            "outpace_version": env!("CARGO_PKG_VERSION"),
-            "settings": settings,
-            "method": method,
-            "scenario": scenario_hash,
-        });
-        fnv1a(identity.to_string().as_bytes())
+        identity(
+            SENSITIVITY_STATE_FORMAT,
+            SENSITIVITY_STATE_VERSION,
+            serde_json::json!({ "settings": settings, "method": method, "scenario": scenario_hash }),
+        )
     }
 
     /// The run id this file's contents give.

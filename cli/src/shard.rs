@@ -114,15 +114,11 @@ impl StateFile {
     /// The identity of a run of `kind` over `scenarios` with `settings`.
     fn run_id(kind: Kind, settings: &RunSettings, scenarios: &[ScenarioState]) -> String {
         let hashes: Vec<&str> = scenarios.iter().map(|s| s.scenario_hash.as_str()).collect();
-        let identity = serde_json::json!({
-            "format": STATE_FORMAT,
-            "version": STATE_VERSION,
-            "outpace_version": env!("CARGO_PKG_VERSION"),
-            "kind": kind,
-            "settings": settings,
-            "scenarios": hashes,
-        });
-        fnv1a(identity.to_string().as_bytes())
+        identity(
+            STATE_FORMAT,
+            STATE_VERSION,
+            serde_json::json!({ "kind": kind, "settings": settings, "scenarios": hashes }),
+        )
     }
 
     /// The run id this file's contents give: a file whose stored id differs was
@@ -135,6 +131,21 @@ impl StateFile {
     pub fn file_name(shard: usize, shards: usize) -> String {
         format!("outpace-shard-{shard}-of-{shards}.json")
     }
+}
+
+/// The identity of a state file's run: the FNV-1a hash of the JSON object of
+/// `fields` (an object) with the file's `format`, `version` and the build's
+/// `outpace_version` added, keys sorted. Shards of one run share it; any change
+/// of format, build, scenario or setting changes it.
+pub fn identity(format: &str, version: u32, fields: serde_json::Value) -> String {
+    let mut object = match fields {
+        serde_json::Value::Object(object) => object,
+        other => serde_json::Map::from_iter([("fields".to_owned(), other)]),
+    };
+    object.insert("format".into(), format.into());
+    object.insert("version".into(), version.into());
+    object.insert("outpace_version".into(), env!("CARGO_PKG_VERSION").into());
+    fnv1a(serde_json::Value::Object(object).to_string().as_bytes())
 }
 
 /// 64-bit FNV-1a, as 16 hex digits: an identity, not a security measure.
