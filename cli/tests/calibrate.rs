@@ -2,29 +2,11 @@
 //! a scenario that loads and a backtest table; bad data files give exit code 2
 //! and a message naming the file, the line and the column.
 
+mod support;
+
 use outpace::cloud::Scenario;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("outpace-calibrate-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{outpace, root, scratch};
 
 #[test]
 fn calibrate_writes_a_scenario_that_loads_with_fitted_laws() {

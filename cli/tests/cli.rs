@@ -2,50 +2,24 @@
 //! library run of the same seed and paths, the tables and charts have the stated
 //! columns, series and labels, and bad input gives exit code 2 with one clear line.
 
+mod support;
+
 use outpace::analysis::{Study, StudyOptions};
 use outpace::cloud::{COMPARED, CloudModel, PRESETS, Scenario};
 use outpace::report::csv::{BREAKEVEN_COLUMNS, COMPARISON_COLUMNS, FAN_CHART_COLUMNS};
 use outpace::report::json::{ComparisonSummary, Summary};
 use outpace::report::{files, text};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+use support::{names, outpace, root, scratch, stderr, stdout};
 
 #[path = "../../tests/support/report_files.rs"]
 mod report_files;
 use report_files::{csv_rows, number, svg_texts};
 
-/// The repository's root, where `scenarios/` lives: commands run there.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// Paths of every run: small, to keep the suite fast.
 const PATHS: usize = 2_000;
-
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// A fresh scratch directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("outpace-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn study(scenario: &Scenario, seed: u64) -> Study {
     let options = StudyOptions {
@@ -370,16 +344,6 @@ fn ctrl_c_stops_cleanly_with_code_130() {
     assert!(err.contains("interrupted"), "{err}");
     assert!(!out.exists(), "no report is written");
     fs::remove_dir_all(&dir).unwrap();
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

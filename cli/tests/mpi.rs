@@ -5,23 +5,14 @@
 //! a report. Needs Open MPI's `mpirun` on the PATH.
 #![cfg(feature = "mpi")]
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::fs;
+use std::process::{Command, Output};
+use support::{root, same_files, scratch};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_outpace");
 const PATHS: &str = "2000";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("outpace-mpi-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `mpirun -np ranks outpace args...`, with `fault` as the injected fault.
 fn mpirun(ranks: usize, args: &[&str], fault: Option<&str>) -> Output {
@@ -62,27 +53,6 @@ fn succeeded(output: &Output) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-#[track_caller]
-fn same_files(a: &Path, b: &Path) {
-    let names = |dir: &Path| {
-        let mut names: Vec<_> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        names
-    };
-    assert_eq!(names(a), names(b));
-    assert!(names(a).len() > 3);
-    for name in names(a) {
-        let (x, y) = (
-            fs::read(a.join(&name)).unwrap(),
-            fs::read(b.join(&name)).unwrap(),
-        );
-        assert!(x == y, "{name:?} differs");
-    }
 }
 
 fn ranks_write_the_single_process_report(name: &str, args: &[&str]) {

@@ -3,41 +3,16 @@
 //! export's rows reproduce the summary, and bad options exit with code 2 naming
 //! the option.
 
+mod support;
+
 use outpace::analysis::{PrecisionTarget, StudyModel, StudyOptions};
 use outpace::cloud::{CloudModel, Scenario};
 use outpace::engine::{BLOCK_PATHS, Model};
 use outpace::report::json::Summary;
 use outpace::stats::ExactSum;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("outpace-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::process::Output;
+use support::{outpace, scratch, stderr, stdout};
 
 fn alibaba() -> CloudModel {
     CloudModel::new(Scenario::preset("alibaba").unwrap()).unwrap()

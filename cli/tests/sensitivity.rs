@@ -1,28 +1,15 @@
 //! `outpace sensitivity`: the files it writes agree with the library, bad options
 //! exit with code 2 naming the option.
 
+mod support;
+
 use outpace::analysis::StudyOptions;
 use outpace::analysis::sensitivity::{Tornado, TornadoOptions};
 use outpace::cloud::{CloudModel, Scenario};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use support::{outpace, scratch};
 
 const PATHS: &str = "600";
-
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sensitivity-{name}"));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
 
 #[test]
 fn tornado_files_agree_with_the_library() {

@@ -4,111 +4,25 @@
 //! a missing, duplicated, foreign or altered shard is refused with exit code 2
 //! naming the file; `--export-paths` writes one row per row of every run.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use support::{merged_equals_single as merged, ok, outpace, refused, scratch, text};
 
 const SEED: &str = "7";
 
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-#[track_caller]
-fn ok(args: &[&str]) -> Vec<u8> {
-    let output = outpace(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sensitivity-shards-{name}"));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// Every file of `a` and `b`, equal byte for byte, and the same names.
-#[track_caller]
-fn same_files(a: &Path, b: &Path) {
-    let names = |dir: &Path| {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        names
-    };
-    let expected = names(a);
-    assert!(expected.iter().any(|n| n.ends_with(".csv")), "{expected:?}");
-    assert_eq!(names(b), expected);
-    for name in &expected {
-        let (x, y) = (
-            fs::read(a.join(name)).unwrap(),
-            fs::read(b.join(name)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
-
 /// `sensitivity` with `args` (after the preset), once whole and as 1, 2 and 3
 /// shards (run in reverse order) merged: every report must be the whole run's.
+#[track_caller]
 fn merged_equals_single(name: &str, args: &[&str]) {
-    let dir = scratch(name);
     let common = [
         &["sensitivity", "--preset", "alibaba"][..],
         args,
         &["--seed", SEED, "-q"],
     ]
     .concat();
-    let single = dir.join("single");
-    let stdout = ok(&[&common[..], &["--out", text(&single)]].concat());
-    for count in 1..=3 {
-        let states = dir.join(format!("states-{count}"));
-        for i in (0..count).rev() {
-            let shard = format!("{i}/{count}");
-            let printed = ok(&[&common[..], &["--shard", &shard, "--out", text(&states)]].concat());
-            assert!(printed.is_empty(), "a shard prints no report");
-        }
-        let merged = dir.join(format!("merged-{count}"));
-        let merged_stdout = ok(&["merge", text(&states), "--out", text(&merged), "-q"]);
-        same_files(&single, &merged);
-        assert!(
-            merged_stdout == stdout,
-            "{name}, {count} shards: stdout differs"
-        );
-    }
-    let json = ok(&[&common[..], &["--format", "json"]].concat());
-    let merged_json = ok(&[
-        "merge",
-        text(&dir.join("states-3")),
-        "--format",
-        "json",
-        "-q",
-    ]);
-    assert!(json == merged_json, "{name}: --format json differs");
-    fs::remove_dir_all(&dir).unwrap();
+    merged(name, &common);
 }
 
 #[test]
@@ -152,25 +66,6 @@ fn merged_sweep_and_ranks_are_the_single_analysis_byte_for_byte() {
     merged_equals_single("ranks", &["--method", "ranks", "--paths", "600"]);
 }
 
-/// Runs `merge` on `inputs`; it must fail with exit code 2 and a message that
-/// contains every one of `needles`.
-#[track_caller]
-fn refused(inputs: &[&Path], needles: &[&str]) {
-    let mut args = vec!["merge"];
-    args.extend(inputs.iter().map(|p| text(p)));
-    let output = outpace(&args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    for needle in needles {
-        assert!(
-            stderr.contains(needle),
-            "{args:?}: `{needle}` not in {stderr}"
-        );
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-/// Shard `shard` of a Sobol analysis with `extra` options, into `dir`.
 fn shard(dir: &Path, shard: &str, extra: &[&str]) -> PathBuf {
     let common = [
         "sensitivity",

@@ -4,111 +4,29 @@
 //! exit code 2 naming the file; the Slurm array script runs the shards from the
 //! scheduler's environment variables (set here by hand).
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The repository's root, where `scenarios/` and `scripts/` live.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::process::Command;
+use support::{
+    merged_equals_single as merged, ok, outpace, refused, root, same_files, scratch, text,
+};
 
 const PATHS: &str = "2000";
 const SEED: &str = "7";
 
-fn outpace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_outpace"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-#[track_caller]
-fn ok(args: &[&str]) -> Vec<u8> {
-    let output = outpace(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("outpace-shards-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// Every file of `a` and `b`, equal byte for byte, and the same names.
-#[track_caller]
-fn same_files(a: &Path, b: &Path) {
-    let names = |dir: &Path| {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        names
-    };
-    let expected = names(a);
-    assert!(expected.iter().any(|n| n.ends_with(".svg")), "{expected:?}");
-    assert_eq!(names(b), expected);
-    for name in &expected {
-        let (x, y) = (
-            fs::read(a.join(name)).unwrap(),
-            fs::read(b.join(name)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
-
 /// Runs `command` (its scenario arguments in `args`) once whole and as 1, 2 and
 /// 3 shards merged; every report must be the whole run's.
+#[track_caller]
 fn merged_equals_single(name: &str, command: &str, args: &[&str]) {
-    let dir = scratch(name);
     let common = [
         &[command][..],
         args,
         &["--paths", PATHS, "--seed", SEED, "-q"],
     ]
     .concat();
-    let single = dir.join("single");
-    let stdout = ok(&[&common[..], &["--out", text(&single)]].concat());
-    for count in 1..=3 {
-        let states = dir.join(format!("states-{count}"));
-        for i in (0..count).rev() {
-            let shard = format!("{i}/{count}");
-            let printed = ok(&[&common[..], &["--shard", &shard, "--out", text(&states)]].concat());
-            assert!(printed.is_empty(), "a shard prints no report");
-        }
-        let merged = dir.join(format!("merged-{count}"));
-        let merged_stdout = ok(&["merge", text(&states), "--out", text(&merged), "-q"]);
-        same_files(&single, &merged);
-        assert!(merged_stdout == stdout, "{count} shards: stdout differs");
-    }
-    let json = ok(&[&common[..], &["--format", "json"]].concat());
-    let merged_json = ok(&[
-        "merge",
-        text(&dir.join("states-3")),
-        "--format",
-        "json",
-        "-q",
-    ]);
-    assert!(json == merged_json, "--format json differs");
-    fs::remove_dir_all(&dir).unwrap();
+    merged(name, &common);
 }
 
 #[test]
@@ -138,23 +56,6 @@ fn merged_comparisons_keep_the_rules_named_by_title() {
             "Cumulative payback, flow_crossover_8q",
         ],
     );
-}
-
-/// Runs `merge` on `inputs`; it must fail with exit code 2 and a message that
-/// contains every one of `needles`.
-#[track_caller]
-fn refused(inputs: &[&Path], needles: &[&str]) {
-    let mut args = vec!["merge"];
-    args.extend(inputs.iter().map(|p| text(p)));
-    let output = outpace(&args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    for needle in needles {
-        assert!(
-            stderr.contains(needle),
-            "{args:?}: `{needle}` not in {stderr}"
-        );
-    }
 }
 
 #[test]
