@@ -138,37 +138,21 @@ fn bad_shard_options_are_input_errors() {
 
 /// The Slurm array script with the variables Slurm sets for the tasks of
 /// `sbatch --array=MIN-MAX --cpus-per-task=2`, set by hand, then the merge.
-#[test]
-fn the_slurm_array_script_runs_each_task_as_its_shard() {
-    let dir = scratch("slurm");
+/// Runs `args` once whole, then as the tasks of Slurm arrays numbered from 0
+/// (3 tasks) and from 1 (2 tasks) through `scripts/slurm_array.sh`, with the
+/// scheduler's variables set by hand; each array's merge must be the whole run.
+fn slurm_tasks_merge_into_the_single_run(name: &str, args: &[&str]) {
+    let dir = scratch(name);
     let single = dir.join("single");
-    ok(&[
-        "run",
-        "--preset",
-        "alibaba",
-        "--paths",
-        PATHS,
-        "--seed",
-        SEED,
-        "-q",
-        "--out",
-        text(&single),
-    ]);
-    // Arrays numbered from 0 and from 1: the shard is the task id minus the first.
+    ok(&[args, &["-q", "--out", text(&single)]].concat());
+    // The shard is the task id minus the first.
     for (first, count) in [(0, 3), (1, 2)] {
         let states = dir.join(format!("states-{first}"));
         for task in first..first + count {
             let output = Command::new("bash")
                 .arg("scripts/slurm_array.sh")
-                .args([
-                    text(&states),
-                    "run",
-                    "--preset",
-                    "alibaba",
-                    "--paths",
-                    PATHS,
-                ])
-                .args(["--seed", SEED])
+                .arg(text(&states))
+                .args(args)
                 .current_dir(root())
                 .env("OUTPACE", env!("CARGO_BIN_EXE_outpace"))
                 .env("SLURM_ARRAY_TASK_ID", task.to_string())
@@ -187,16 +171,35 @@ fn the_slurm_array_script_runs_each_task_as_its_shard() {
         let expected: Vec<String> = (0..count)
             .map(|i| format!("outpace-shard-{i}-of-{count}.json"))
             .collect();
-        let mut found: Vec<String> = fs::read_dir(&states)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        found.sort();
-        assert_eq!(found, expected);
+        assert_eq!(support::names(&states), expected);
         let merged = dir.join(format!("merged-{first}"));
         ok(&["merge", text(&states), "--out", text(&merged), "-q"]);
         same_files(&single, &merged);
     }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_slurm_array_script_runs_each_task_as_its_shard() {
+    let run = [
+        "run", "--preset", "alibaba", "--paths", PATHS, "--seed", SEED,
+    ];
+    slurm_tasks_merge_into_the_single_run("slurm-run", &run);
+    let sensitivity = [
+        "sensitivity",
+        "--preset",
+        "alibaba",
+        "--method",
+        "tornado",
+        "--by",
+        "groups",
+        "--paths",
+        "300",
+        "--seed",
+        SEED,
+    ];
+    slurm_tasks_merge_into_the_single_run("slurm-sensitivity", &sensitivity);
+    let dir = scratch("slurm");
     let outside = Command::new("bash")
         .args(["scripts/slurm_array.sh", "x", "run"])
         .current_dir(root())
