@@ -37,6 +37,7 @@ pub struct Described<M> {
     fan_series: Option<Vec<String>>,
     headline: Option<Headline>,
     value: Option<Valuation>,
+    horizon_independent: bool,
 }
 
 impl<M: Model> Described<M> {
@@ -54,6 +55,7 @@ impl<M: Model> Described<M> {
             fan_series: None,
             headline: None,
             value: None,
+            horizon_independent: false,
         }
     }
 
@@ -97,6 +99,19 @@ impl<M: Model> Described<M> {
     #[must_use]
     pub fn value(mut self, value: Valuation) -> Self {
         self.value = Some(value);
+        self
+    }
+
+    /// Declares that the model's paths do not depend on the horizon
+    /// ([`StudyModel::horizon_independent`]: it draws period by period from keyed
+    /// streams and builds nothing from the horizon), so that studies of different
+    /// horizons compare over their common span. Default `false`. A
+    /// [`ProcessModel`](crate::engine::ProcessModel) is horizon independent; a
+    /// model whose plan depends on the grid's length is not, and declaring it
+    /// would make such comparisons wrong.
+    #[must_use]
+    pub fn horizon_independent(mut self, independent: bool) -> Self {
+        self.horizon_independent = independent;
         self
     }
 
@@ -185,5 +200,9 @@ impl<M: Model> StudyModel for Described<M> {
 
     fn value(&self) -> Option<Valuation> {
         self.value.clone()
+    }
+
+    fn horizon_independent(&self) -> bool {
+        self.horizon_independent
     }
 }

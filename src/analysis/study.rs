@@ -517,11 +517,18 @@ mod tests {
     use crate::process::Ou;
 
     fn study(quarters: usize, rule: &Rule) -> Study {
+        declared_study(quarters, rule, false)
+    }
+
+    /// The recovery model over `quarters`, declared horizon independent or not.
+    fn declared_study(quarters: usize, rule: &Rule, independent: bool) -> Study {
         let fcf = ProcessModel::new("fcf", Ou::new(0.5, 1.0, 0.8, -1.0).unwrap());
         let calendar = Calendar::Quarterly {
             start: "2026Q1".parse().unwrap(),
         };
-        let model = Described::new("recovery", fcf, calendar, quarters).rule(rule.clone());
+        let model = Described::new("recovery", fcf, calendar, quarters)
+            .rule(rule.clone())
+            .horizon_independent(independent);
         let options = StudyOptions {
             paths: 300,
             ..StudyOptions::default()
@@ -543,6 +550,27 @@ mod tests {
         let same = long.compare(&study(20, &rule)).unwrap();
         assert_eq!(same[0].steps(), 20);
         assert_eq!(same[0].probability().difference.estimate, 0.0);
+    }
+
+    /// Declared horizon independent through `Described`, a 20-quarter and a
+    /// 12-quarter study of the same paths compare over 12 quarters, and agree
+    /// there exactly: the same paths, so a paired difference of exactly 0.
+    #[test]
+    fn a_declared_horizon_independent_model_compares_over_the_common_span() {
+        let rule = Rule::new("positive", "Positive", "fcf >= 0").unwrap();
+        let long = declared_study(20, &rule, true);
+        let short = declared_study(12, &rule, true);
+        assert!(long.info().horizon_independent);
+        let compared = long.compare(&short).unwrap();
+        assert_eq!(compared[0].steps(), 12);
+        let difference = compared[0].probability().difference;
+        assert_eq!(
+            (difference.estimate, difference.lower, difference.upper),
+            (0.0, 0.0, 0.0)
+        );
+        // Power: the 20-quarter study breaks even on more paths within its own horizon.
+        let within = |s: &Study| s.breakevens()[0].within_horizon().estimate;
+        assert!(within(&long) > within(&short));
     }
 
     #[test]
