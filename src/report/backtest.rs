@@ -139,11 +139,12 @@ pub fn text(backtest: &Backtest) -> String {
 
 /// The files of a backtest's report: [`BACKTEST_TXT`] ([`text`]),
 /// [`BACKTEST_CSV`] ([`csv()`]) and with the `svg` feature [`BACKTEST_SVG`]
-/// ([`svg`]).
+/// (`svg`).
 ///
 /// # Errors
 /// If the chart cannot be drawn.
 pub fn files(backtest: &Backtest) -> crate::error::Result<Vec<OutputFile>> {
+    #[cfg_attr(not(feature = "svg"), allow(unused_mut))]
     let mut files = vec![
         OutputFile::new(BACKTEST_TXT, text(backtest)),
         OutputFile::new(BACKTEST_CSV, csv(backtest)),
