@@ -61,8 +61,8 @@ pub use hawkes::{
 };
 pub use matching::{MatchRate, match_rate};
 pub use profile::{
-    CeilingProfile, GridBound, MIN_SCURVE_QUARTERS, ProfilePoint, SCURVE_PARAMETERS, SCurveFit,
-    ceiling_grid, fit_scurve, profile_ceiling,
+    CeilingProfile, GridBound, MAX_RATE, MIN_SCURVE_QUARTERS, ProfilePoint, SCURVE_PARAMETERS,
+    SCurveFit, ceiling_grid, fit_scurve, profile_ceiling,
 };
 pub use series::{Observations, QUARTER_COLUMN, Quarter, QuarterlySeries};
 pub use sizes::{MIN_SIZES, SizeFit, SizeLaw, fit_gamma, fit_lognormal};

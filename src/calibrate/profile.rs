@@ -29,7 +29,13 @@ const SCAN_STARTS: usize = 3;
 /// Traditional growth rates (per year) of the coarse scan of starting values.
 const SCAN_GROWTH: [f64; 5] = [-0.1, 0.0, 0.1, 0.25, 0.5];
 /// Logistic rates (per year) of the coarse scan.
-const SCAN_RATE: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+const SCAN_RATE: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 3.0];
+/// Largest logistic rate, per year: the AI part takes at least `2 ln 9 / r_max`
+/// (1.1 years) to go from 10% to 90% of its ceiling. A faster logistic is a step
+/// between two quarters, which fits one large quarterly move (noise, or a level
+/// shift) rather than adoption and makes the likelihood non-regular (a change
+/// point), so the chi-square cut-off would not hold.
+pub const MAX_RATE: f64 = 4.0;
 /// Inflection times of the coarse scan of the full fit, as multiples of the span
 /// of the data after the first observation.
 const SCAN_INFLECTION: [f64; 7] = [-0.25, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5];
@@ -49,13 +55,18 @@ fn log_mean(a: f64, g: f64, k: f64, r: f64, tau0: f64, tau: f64) -> f64 {
     (a * (g * tau).exp() + k * logistic(r * (tau - tau0))).ln()
 }
 
+/// `ln(p / (1 - p))`, the inverse of [`logistic`].
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
 /// `1 / (1 + e^{-x})`.
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
 /// The mean parameters on their natural scale, from the unconstrained coordinates
-/// `u = (ln a, g, ln K, ln r, tau0)`.
+/// `u = (ln a, g, ln K, logit(r / r_max), tau0)`.
 #[derive(Debug, Clone, Copy)]
 struct Curve {
     a: f64,
@@ -71,13 +82,19 @@ impl Curve {
             a: u[0].exp(),
             g: u[1],
             k: u[2].exp(),
-            r: u[3].exp(),
+            r: MAX_RATE * logistic(u[3]),
             tau0: u[4],
         }
     }
 
     fn to_u(self) -> Vec<f64> {
-        vec![self.a.ln(), self.g, self.k.ln(), self.r.ln(), self.tau0]
+        vec![
+            self.a.ln(),
+            self.g,
+            self.k.ln(),
+            logit(self.r / MAX_RATE),
+            self.tau0,
+        ]
     }
 
     /// The same early curve with the ceiling moved to `k`: the inflection moves by
@@ -221,7 +238,7 @@ impl Data {
     }
 }
 
-/// The likelihood over all five mean coordinates `u = (ln a, g, ln K, ln r, tau0)`.
+/// The likelihood over all five mean coordinates `u = (ln a, g, ln K, logit(r / r_max), tau0)`.
 struct Full<'a>(&'a Data);
 
 impl Likelihood for Full<'_> {
@@ -235,7 +252,7 @@ impl Likelihood for Full<'_> {
     }
 }
 
-/// The likelihood with the ceiling held at `k`, over `(ln a, g, ln r, tau0)`.
+/// The likelihood with the ceiling held at `k`, over `(ln a, g, logit(r / r_max), tau0)`.
 struct AtCeiling<'a> {
     data: &'a Data,
     ln_k: f64,
@@ -247,7 +264,7 @@ impl AtCeiling<'_> {
     }
 
     fn inner_u(c: &Curve) -> Vec<f64> {
-        vec![c.a.ln(), c.g, c.r.ln(), c.tau0]
+        vec![c.a.ln(), c.g, logit(c.r / MAX_RATE), c.tau0]
     }
 }
 
@@ -332,12 +349,12 @@ fn data_of(revenue: &Observations) -> Result<(Data, f64)> {
 /// `ln x_i = ln(a e^{g tau_i} + K / (1 + exp(-r (tau_i - tau0)))) + e_i`,
 /// `e_i ~ N(0, s^2)` independent, `tau_i = t_i - t_1`,
 ///
-/// with `a, K, r, s > 0` and `g`, `tau0` real: an exponentially growing
+/// with `a, K, s > 0`, `0 < r < r_max` ([`MAX_RATE`]) and `g`, `tau0` real: an exponentially growing
 /// traditional part `a e^{g tau}` plus a logistic (AI) part rising to the ceiling
 /// `K` at rate `r` with its inflection at `tau0` (reported on the observations'
 /// clock as `inflection = t_1 + tau0`). The noise is maximised out in closed form,
 /// `s^2 = RSS / n`, so the log-likelihood maximised by Nelder-Mead over
-/// `u = (ln a, g, ln K, ln r, tau0)` is `-(n / 2)(ln(2 pi RSS(u) / n) + 1)`; the
+/// `u = (ln a, g, ln K, logit(r / r_max), tau0)` is `-(n / 2)(ln(2 pi RSS(u) / n) + 1)`; the
 /// starts are the best few of a coarse scan over `(g, r, tau0)` with `a` and `K` by
 /// least squares on revenue weighted by `1 / x_i^2`. Standard errors come from the
 /// observed information of that concentrated likelihood (which equals the
