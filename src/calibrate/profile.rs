@@ -366,8 +366,8 @@ fn data_of(revenue: &Observations) -> Result<(Data, f64)> {
 /// // 24 quarters of an exact S-curve times a small alternating error.
 /// let revenue: Vec<f64> = (0..24)
 ///     .map(|i| {
-///         let t = i as f64 * 0.25;
-///         let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+///         let t: f64 = i as f64 * 0.25;
+///         let sign: f64 = if i % 2 == 0 { 1.0 } else { -1.0 };
 ///         (10.0 * (0.05 * t).exp() + 40.0 / (1.0 + (-1.5 * (t - 3.0)).exp())) * (0.01 * sign).exp()
 ///     })
 ///     .collect();
@@ -607,8 +607,8 @@ fn check_grid(grid: &[f64]) -> Result<()> {
 /// // 12 quarters of early growth: the ceiling is not bounded above.
 /// let revenue: Vec<f64> = (0..12)
 ///     .map(|i| {
-///         let t = i as f64 * 0.25;
-///         let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+///         let t: f64 = i as f64 * 0.25;
+///         let sign: f64 = if i % 2 == 0 { 1.0 } else { -1.0 };
 ///         (10.0 * (0.05 * t).exp() + 40.0 / (1.0 + (-1.0 * (t - 5.0)).exp())) * (0.02 * sign).exp()
 ///     })
 ///     .collect();
