@@ -42,6 +42,7 @@ mod events;
 mod fit;
 mod hawkes;
 mod matching;
+mod profile;
 mod series;
 mod sizes;
 mod table;
@@ -59,5 +60,9 @@ pub use hawkes::{
     log_likelihood as rival_log_likelihood, profile_decay,
 };
 pub use matching::{MatchRate, match_rate};
+pub use profile::{
+    CeilingProfile, GridBound, MAX_RATE, MIN_SCURVE_QUARTERS, ProfilePoint, SCURVE_PARAMETERS,
+    SCurveFit, ceiling_grid, fit_scurve, profile_ceiling,
+};
 pub use series::{Observations, QUARTER_COLUMN, Quarter, QuarterlySeries};
 pub use sizes::{MIN_SIZES, SizeFit, SizeLaw, fit_gamma, fit_lognormal};
