@@ -7,8 +7,8 @@
 use crate::Failure;
 use clap::{Args, ValueEnum};
 use outpace::calibrate::{
-    Backtest, Date, EventLog, Fit, Quarter, QuarterlySeries, RivalSpec, SameDate, fit_gamma,
-    fit_gbm, fit_rival_hawkes, match_rate,
+    Backtest, Date, EventLog, Fit, GridBound, Quarter, QuarterlySeries, RivalSpec, SameDate,
+    ceiling_grid, fit_gamma, fit_gbm, fit_rival_hawkes, match_rate, profile_ceiling,
 };
 use outpace::cloud::{Scenario, Source};
 use outpace::report::backtest;
@@ -292,6 +292,7 @@ fn calibrated_scenario(args: &CalibrateArgs) -> Result<String, Failure> {
          # regime factors, the volume lost to unmatched cuts, and the blended size of\n\
          # a cut (the data report headline list-price cuts)."
     );
+    let _ = writeln!(w, "{}", ceiling_comment(&window, &span)?);
     let _ = writeln!(
         w,
         "extends = \"alibaba\"\nname = \"alibaba_calibrated\"\n\
@@ -411,6 +412,37 @@ fn calibrated_scenario(args: &CalibrateArgs) -> Result<String, Failure> {
     );
     let _ = writeln!(w, "switching = {SWITCHING}");
     Ok(out)
+}
+
+/// The ceiling grid of the S-curve profile (RMB bn a quarter): from below the
+/// smallest AI part the data allow to a hundred times the preset's.
+const CEILING_GRID: (f64, f64, usize) = (4.0, 15_000.0, 25);
+/// Level of the ceiling's likelihood-ratio interval.
+const CEILING_LEVEL: f64 = 0.95;
+
+/// The comment stating what the revenue data say about the S-curve's ceiling:
+/// its profile-likelihood interval on [`CEILING_GRID`] (docs/calibration.md, 11).
+fn ceiling_comment(window: &QuarterlySeries, span: &str) -> Result<String, Failure> {
+    let (low, high, points) = CEILING_GRID;
+    let grid = ceiling_grid(low, high, points)?;
+    let profile = profile_ceiling(&window.column(REVENUE)?, &grid, CEILING_LEVEL)?;
+    let bound = |b: GridBound| match b {
+        GridBound::At(k) => format!("{k:.1}"),
+        GridBound::Unbounded => "unbounded".to_owned(),
+    };
+    let verdict = if profile.bounded() {
+        "bounded by the data"
+    } else {
+        "not identified, so `demand.ceiling` stays a judgement"
+    };
+    Ok(format!(
+        "# S-curve ceiling: the {:.0}% profile-likelihood interval from {REVENUE} {span} is\n\
+         # [{}, {}] RMB bn a quarter on a grid of {low}-{high} (docs/calibration.md, 11):\n\
+         # {verdict}.",
+        100.0 * CEILING_LEVEL,
+        bound(profile.lower()),
+        bound(profile.upper()),
+    ))
 }
 
 /// Central interval levels of the backtest table.

@@ -25,6 +25,9 @@ fn calibrate_writes_a_scenario_that_loads_with_fitted_laws() {
         "Judgement",
         "2023Q2..2026Q1",
         "KS D",
+        // The S-curve's ceiling: the profile likelihood's verdict on the shipped revenue.
+        "[5.5, unbounded] RMB bn a quarter",
+        "not identified, so `demand.ceiling` stays a judgement",
     ] {
         assert!(text.contains(needle), "{needle}");
     }
