@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The figures of docs/performance.md, "Scale-out": times of one process, of
-# mpirun -np 1, 2 and 3 (if the binary has the `mpi` feature and mpirun exists),
+# mpirun -np 1, 2 and 3 and of -np 1 unbound (if the binary has the `mpi` feature and mpirun exists),
 # of three shards run one after the other and of their merge, and the size of a
 # shard's state file against the number of paths, split into the per-path
 # outputs and the rest. Ratios are to the single process of the same run.
@@ -31,6 +31,11 @@ if command -v mpirun >/dev/null && strings "$bin" | grep OUTPACE_MPI_FAULT >/dev
     diff -r "$work/single" "$work/np$np" >/dev/null || { echo "np $np differs" >&2; exit 1; }
     printf 'mpirun -np %d: %.2f s (%s)\n' "$np" "$t" "$(ratio "$t" "$single")"
   done
+  # Open MPI binds a rank to one core when there are at most two: unbound, a
+  # lone rank's threads get every core.
+  t=$(seconds mpirun --allow-run-as-root --oversubscribe --bind-to none -np 1 "$bin" "${args[@]}" --out "$work/np1-unbound")
+  diff -r "$work/single" "$work/np1-unbound" >/dev/null || { echo "np 1 unbound differs" >&2; exit 1; }
+  printf 'mpirun -np 1 --bind-to none: %.2f s (%s)\n' "$t" "$(ratio "$t" "$single")"
 fi
 shards=0
 for i in 0 1 2; do

@@ -553,6 +553,34 @@ pub mod check {
         }
     }
 
+    /// `values` must not be empty, each must pass `each` (called with its name,
+    /// `name[i]`), and they must be strictly increasing. Returns `values`.
+    pub fn increasing<'v>(
+        name: &str,
+        values: &'v [f64],
+        each: impl Fn(&str, f64) -> Result<f64>,
+    ) -> Result<&'v [f64]> {
+        if values.is_empty() {
+            return Err(Error::invalid(name, "[]", "must not be empty"));
+        }
+        for (i, &value) in values.iter().enumerate() {
+            let field = format!("{name}[{i}]");
+            each(&field, value)?;
+            if i > 0 && value <= values[i - 1] {
+                return Err(Error::invalid(
+                    field,
+                    value,
+                    format!(
+                        "must be > {name}[{}] ({}): {name} must be strictly increasing",
+                        i - 1,
+                        super::readable(values[i - 1])
+                    ),
+                ));
+            }
+        }
+        Ok(values)
+    }
+
     /// `lo` must not exceed `hi`; both must be finite. Returns `(lo, hi)`.
     pub fn ordered(lo_name: &str, lo: f64, hi_name: &str, hi: f64) -> Result<(f64, f64)> {
         finite(lo_name, lo)?;
@@ -572,6 +600,23 @@ pub mod check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn increasing_sequences_are_checked_element_by_element() {
+        assert!(check::increasing("grid", &[1.0, 2.0, 5.0], check::positive).is_ok());
+        let empty = check::increasing("grid", &[], check::positive).unwrap_err();
+        assert!(
+            empty.to_string().contains("`grid` = []: must not be empty"),
+            "{empty}"
+        );
+        let each = check::increasing("grid", &[1.0, -2.0], check::positive).unwrap_err();
+        assert!(each.to_string().contains("`grid[1]` = -2"), "{each}");
+        let order = check::increasing("grid", &[1.0, 3.0, 3.0], check::positive).unwrap_err();
+        assert_eq!(
+            order.to_string(),
+            "invalid parameter `grid[2]` = 3: must be > grid[1] (3): grid must be strictly increasing"
+        );
+    }
 
     #[test]
     fn messages_name_field_value_and_rule() {

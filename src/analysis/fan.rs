@@ -141,24 +141,7 @@ impl FanChart {
 }
 
 fn check_levels(levels: &[f64]) -> Result<()> {
-    if levels.is_empty() {
-        return Err(Error::invalid("levels", "[]", "must not be empty"));
-    }
-    for (i, &q) in levels.iter().enumerate() {
-        check::probability(&format!("levels[{i}]"), q)?;
-        if i > 0 && q <= levels[i - 1] {
-            return Err(Error::invalid(
-                format!("levels[{i}]"),
-                q,
-                format!(
-                    "must be > levels[{}] ({}): levels must be strictly increasing",
-                    i - 1,
-                    levels[i - 1]
-                ),
-            ));
-        }
-    }
-    Ok(())
+    check::increasing("levels", levels, check::probability).map(|_| ())
 }
 
 #[cfg(test)]

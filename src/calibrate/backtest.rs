@@ -283,25 +283,14 @@ impl Backtest {
 
 /// Central interval levels: increasing, each in `(0, 1)`, at least one.
 fn check_levels(levels: &[f64]) -> Result<()> {
-    if levels.is_empty() {
-        return Err(Error::invalid(
-            "levels",
-            "[]",
-            "must name at least one level",
-        ));
-    }
-    let mut previous = 0.0;
-    for (i, &l) in levels.iter().enumerate() {
-        if !(l > previous && l < 1.0) {
-            return Err(Error::invalid(
-                format!("levels[{i}]"),
-                l,
-                "must lie in (0, 1), above the level before",
-            ));
+    let open_unit = |name: &str, l: f64| {
+        if l > 0.0 && l < 1.0 {
+            Ok(l)
+        } else {
+            Err(Error::invalid(name, l, "must lie in (0, 1)"))
         }
-        previous = l;
-    }
-    Ok(())
+    };
+    check::increasing("levels", levels, open_unit).map(|_| ())
 }
 
 /// The observed quarters of `column` and their values.

@@ -554,34 +554,7 @@ pub fn ceiling_grid(low: f64, high: f64, points: usize) -> Result<Vec<f64>> {
 
 /// Checks a grid of ceilings: non-empty, finite, `> 0`, strictly increasing.
 fn check_grid(grid: &[f64]) -> Result<()> {
-    if grid.is_empty() {
-        return Err(Error::invalid(
-            "grid",
-            "[]",
-            "must hold at least one ceiling",
-        ));
-    }
-    for (i, &k) in grid.iter().enumerate() {
-        if !(k.is_finite() && k > 0.0) {
-            return Err(Error::invalid(
-                format!("grid[{i}]"),
-                k,
-                "must be a finite ceiling > 0",
-            ));
-        }
-        if i > 0 && k <= grid[i - 1] {
-            return Err(Error::invalid(
-                format!("grid[{i}]"),
-                k,
-                format!(
-                    "must be > grid[{}] ({}): the grid must increase",
-                    i - 1,
-                    grid[i - 1]
-                ),
-            ));
-        }
-    }
-    Ok(())
+    crate::error::check::increasing("grid", grid, crate::error::check::positive).map(|_| ())
 }
 
 /// The profile likelihood of the ceiling `K` of the S-curve of [`fit_scurve`] on
